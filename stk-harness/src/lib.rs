@@ -1,0 +1,1 @@
+//! Data sets, clustering metrics and experiments for spatial transformer K-means.

@@ -1,0 +1,1 @@
+//! Shared proptest strategies for the integration and property tests.
