@@ -1,1 +1,6 @@
 //! Data sets, clustering metrics and experiments for spatial transformer K-means.
+#![deny(missing_docs)]
+
+mod error;
+
+pub use error::{Error, Result};

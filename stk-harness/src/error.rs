@@ -1,0 +1,42 @@
+//! The error type of the harness library.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong while loading data, scoring or running experiments.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An error from the clustering core.
+    #[error(transparent)]
+    Core(#[from] stk_core::Error),
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A file's contents are not what its format requires.
+    #[error("{}: {message}", path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, naming the offending record where possible.
+        message: String,
+    },
+    /// Two shapes or lengths that must agree do not.
+    #[error("shape mismatch: expected {expected}, found {found}")]
+    ShapeMismatch {
+        /// What was expected.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
+    /// Input that must not be empty is empty.
+    #[error("empty input: {0}")]
+    EmptyInput(&'static str),
+}
+
+/// The harness's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
