@@ -36,6 +36,14 @@ pub enum Error {
     /// Input that must not be empty is empty.
     #[error("empty input: {0}")]
     EmptyInput(&'static str),
+    /// A value that must be finite is NaN or infinite.
+    #[error("non-finite {what} at index {index}")]
+    NonFinite {
+        /// What the value is (for example `"run score or distortion"`).
+        what: &'static str,
+        /// Index of the first non-finite value.
+        index: usize,
+    },
 }
 
 /// The harness's result type.

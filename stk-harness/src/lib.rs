@@ -2,5 +2,6 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod metrics;
 
 pub use error::{Error, Result};
