@@ -25,12 +25,31 @@ pub enum Error {
         /// The length found.
         found: usize,
     },
+    /// More clusters were requested than there are data.
+    TooManyClusters {
+        /// The number of clusters requested.
+        n_clusters: usize,
+        /// The number of data.
+        n_samples: usize,
+    },
     /// A configuration field is out of its valid range.
     InvalidParameter {
         /// The field's name.
         name: &'static str,
         /// Why the value is rejected.
         reason: &'static str,
+    },
+    /// A linear system (the thin-plate-spline system matrix, for example) is singular or too
+    /// ill-conditioned to invert: repeated or collinear control points.
+    SingularSystem,
+    /// A warp grid or dense basis would be too large to build.
+    GridTooLarge {
+        /// What is too large (for example `"grid_size"`).
+        what: &'static str,
+        /// The requested size.
+        requested: usize,
+        /// The largest size accepted.
+        limit: usize,
     },
 }
 
@@ -44,7 +63,20 @@ impl fmt::Display for Error {
                 expected,
                 found,
             } => write!(f, "{what} has length {found}, expected {expected}"),
+            Error::TooManyClusters {
+                n_clusters,
+                n_samples,
+            } => write!(
+                f,
+                "{n_clusters} clusters requested but only {n_samples} data given"
+            ),
             Error::InvalidParameter { name, reason } => write!(f, "invalid {name}: {reason}"),
+            Error::SingularSystem => write!(f, "linear system is singular or ill-conditioned"),
+            Error::GridTooLarge {
+                what,
+                requested,
+                limit,
+            } => write!(f, "{what} {requested} is too large (limit {limit})"),
         }
     }
 }
