@@ -3,7 +3,7 @@
 use pathfinding::kuhn_munkres::kuhn_munkres;
 use pathfinding::matrix::Matrix;
 
-use super::contingency::{Contingency, to_u64};
+use super::contingency::Contingency;
 use crate::Result;
 
 /// The accuracy of a clustering, with the cluster-to-label map that achieves it.
@@ -174,10 +174,10 @@ impl Blocks {
             members[block].labels.push(label_idx);
         }
         let mut local_cluster = vec![0; n_clusters];
-        for cluster_idx in 0..n_clusters {
+        for (cluster_idx, local) in local_cluster.iter_mut().enumerate() {
             let root = find(&mut parent, n_labels + cluster_idx);
             let block = block_of_root[root];
-            local_cluster[cluster_idx] = members[block].clusters.len();
+            *local = members[block].clusters.len();
             members[block].clusters.push(cluster_idx);
         }
         for cell in table.cells() {

@@ -152,7 +152,7 @@ fn dense_index(sorted: &[u32], value: u32) -> usize {
 
 /// Widens a count or index to `u64` (lossless: `usize` has at most 64 bits on every target
 /// Rust supports).
-pub(crate) fn to_u64(value: usize) -> u64 {
+fn to_u64(value: usize) -> u64 {
     value as u64
 }
 

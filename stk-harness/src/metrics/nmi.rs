@@ -156,7 +156,7 @@ mod tests {
         let singletons = [0, 1, 2, 3];
         assert_abs_diff_eq!(arithmetic(&truth, &singletons), 0.6667, epsilon = 5e-5);
         let geometric = nmi(&truth, &singletons, Normalizer::Geometric).unwrap();
-        assert_abs_diff_eq!(geometric, 0.7071, epsilon = 5e-5);
+        assert_abs_diff_eq!(geometric, std::f64::consts::FRAC_1_SQRT_2, epsilon = 1e-12);
     }
 
     #[test]
