@@ -94,7 +94,7 @@ pub use kmeans::align::{DatumResult, Task, Worker};
 pub use kmeans::config::{AlignConfig, KMeansConfig};
 pub use kmeans::executor::{Executor, SerialExecutor};
 pub use kmeans::init::{gather, kmeans_plus_plus};
-pub use kmeans::lloyd::fit;
+pub use kmeans::lloyd::{Lloyd, fit};
 pub use kmeans::model::{Fit, FitReport, IterationRecord, Model, Prediction, Progress};
 pub use sampler::{BilinearSampler, Sample};
 pub use step::StepWorkspace;

@@ -33,6 +33,9 @@ pub enum Error {
         /// What was found.
         found: String,
     },
+    /// A thread pool could not be started.
+    #[error("cannot start worker threads: {0}")]
+    Thread(String),
     /// Input that must not be empty is empty.
     #[error("empty input: {0}")]
     EmptyInput(&'static str),

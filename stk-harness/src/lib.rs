@@ -3,5 +3,7 @@
 
 mod error;
 pub mod metrics;
+mod parallel;
 
 pub use error::{Error, Result};
+pub use parallel::RayonExecutor;

@@ -1,5 +1,7 @@
 //! Shared proptest strategies for the integration and property tests.
 
+pub mod shapes;
+
 /// Strategies for the clustering-metric properties: labellings and renamings of their ids.
 pub mod metrics_strategies {
     use proptest::collection::{btree_set, vec};

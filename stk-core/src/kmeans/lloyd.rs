@@ -15,9 +15,36 @@ use crate::kmeans::model::{Fit, FitReport, IterationRecord, Model, Prediction, P
 use crate::warp::Warp;
 
 /// Fits K-means with the warp family of `config` from `initial_centroids` (`K × n`, for
-/// example from [`kmeans_plus_plus`](crate::kmeans_plus_plus)).
+/// example from [`kmeans_plus_plus`](crate::kmeans_plus_plus)), calling `progress` after
+/// every iteration.
 ///
-/// Each iteration:
+/// This runs a [`Lloyd`] to the end: see there for the steps and the memory.
+///
+/// # Errors
+///
+/// As [`Lloyd::new`].
+pub fn fit(
+    config: &KMeansConfig,
+    data: &Images<'_>,
+    initial_centroids: &[f32],
+    executor: &dyn Executor,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Fit, Error> {
+    let mut lloyd = Lloyd::new(config, data, initial_centroids, executor)?;
+    while !lloyd.is_done() {
+        let record = lloyd.iterate();
+        progress(&Progress {
+            iteration: lloyd.iterations(),
+            max_iterations: config.max_iterations,
+            record,
+        });
+    }
+    lloyd.finish()
+}
+
+/// Lloyd's algorithm one iteration at a time, for callers that drive the loop themselves.
+///
+/// Each [`iterate`](Lloyd::iterate):
 ///
 /// 1. **assign**: aligns every (datum, centroid) pair, warm-starting from the pair's previous
 ///    warp, and assigns each datum to the centroid with the smallest distance;
@@ -26,97 +53,171 @@ use crate::warp::Warp;
 ///    from a cluster that keeps at least one member; an empty cluster's centroid becomes that
 ///    datum;
 /// 3. **update**: each centroid becomes the mean of its members warped onto it (Eq. 4);
-/// 4. **converged?**: stops when no assignment changed, when the objective's relative decrease
+/// 4. **converged?**: done when no assignment changed, when the objective's relative decrease
 ///    fell below `tolerance`, when the objective is 0, or at `max_iterations`.
 ///
-/// Finally the training data are assigned to the final centroids exactly as
+/// [`finish`](Lloyd::finish) then assigns the training data to the final centroids exactly as
 /// [`Model::predict`] assigns new data.
 ///
 /// # Memory
 ///
 /// Beyond the data: one warp per (datum, centroid) pair, `N · K · P` floats (P = 0, 6 or
-/// 2 g² parameters), three per-datum values, and per worker the scratch described at
+/// 2 g² parameters), a few values per datum, and per worker the scratch described at
 /// [`Worker`](crate::Worker).
-///
-/// # Errors
-///
-/// - [`Error::InvalidParameter`] for an invalid `config`;
-/// - [`Error::TooManyClusters`] if K exceeds the number of data;
-/// - [`Error::ShapeMismatch`] if `initial_centroids` is not `K × n` long;
-/// - [`Error::NonFinite`] if a centroid value is NaN or infinite;
-/// - the errors of [`Warp::new`] (for example a TPS grid larger than the image).
-pub fn fit(
-    config: &KMeansConfig,
-    data: &Images<'_>,
-    initial_centroids: &[f32],
-    executor: &dyn Executor,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<Fit, Error> {
-    config.validate()?;
-    let n_samples = data.n_samples();
-    let k = config.n_clusters;
-    if k > n_samples {
-        return Err(Error::TooManyClusters {
-            n_clusters: k,
-            n_samples,
-        });
+pub struct Lloyd<'a> {
+    config: KMeansConfig,
+    data: Images<'a>,
+    executor: &'a dyn Executor,
+    warp: Warp,
+    projection: AffineProjection,
+    workers: Vec<Worker>,
+    centroid_blur: Option<GaussianBlur>,
+    fixed_scale: f64,
+    centroids: Vec<f32>,
+    blurred_centroids: Vec<f32>,
+    warm: Vec<f32>,
+    results: Vec<DatumResult>,
+    previous: Vec<u32>,
+    history: Vec<IterationRecord>,
+    converged: bool,
+}
+
+impl core::fmt::Debug for Lloyd<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Lloyd")
+            .field("config", &self.config)
+            .field("iterations", &self.history.len())
+            .field("converged", &self.converged)
+            .finish_non_exhaustive()
     }
-    let warp = Warp::new(config.warp, data.height(), data.width())?;
-    check_centroids(config, &warp, initial_centroids)?;
-    let projection = AffineProjection::new(&warp)?;
-    let n = warp.n_pixels();
-    let p = warp.n_params();
-    let mut workers = make_workers(&warp, config, executor.n_workers(), n_samples)?;
-    let mut centroid_blur = make_blur(config, &warp)?;
-    let scale = fixed_scale(max_abs(data.pixels()), n_samples);
+}
 
-    let mut centroids = initial_centroids.to_vec();
-    let mut blurred_centroids = vec![0.0f32; if centroid_blur.is_some() { k * n } else { 0 }];
-    let mut warm = vec![0.0f32; n_samples * k * p];
-    let mut results = vec![DatumResult::default(); n_samples];
-    let mut previous = vec![u32::MAX; n_samples];
-    let mut history: Vec<IterationRecord> = Vec::new();
-    let mut converged = false;
+impl<'a> Lloyd<'a> {
+    /// Validates everything and sizes every buffer; no alignment runs yet.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidParameter`] for an invalid `config`;
+    /// - [`Error::TooManyClusters`] if K exceeds the number of data;
+    /// - [`Error::ShapeMismatch`] if `initial_centroids` is not `K × n` long;
+    /// - [`Error::NonFinite`] if a centroid value is NaN or infinite;
+    /// - the errors of [`Warp::new`] (for example a TPS grid larger than the image).
+    pub fn new(
+        config: &KMeansConfig,
+        data: &Images<'a>,
+        initial_centroids: &[f32],
+        executor: &'a dyn Executor,
+    ) -> Result<Self, Error> {
+        config.validate()?;
+        let n_samples = data.n_samples();
+        let k = config.n_clusters;
+        if k > n_samples {
+            return Err(Error::TooManyClusters {
+                n_clusters: k,
+                n_samples,
+            });
+        }
+        let warp = Warp::new(config.warp, data.height(), data.width())?;
+        check_centroids(config, &warp, initial_centroids)?;
+        let n = warp.n_pixels();
+        let p = warp.n_params();
+        let centroid_blur = make_blur(config, &warp)?;
+        Ok(Self {
+            projection: AffineProjection::new(&warp)?,
+            workers: make_workers(&warp, config, executor.n_workers(), n_samples)?,
+            blurred_centroids: vec![0.0; if centroid_blur.is_some() { k * n } else { 0 }],
+            centroid_blur,
+            fixed_scale: fixed_scale(max_abs(data.pixels()), n_samples),
+            centroids: initial_centroids.to_vec(),
+            warm: vec![0.0; n_samples * k * p],
+            results: vec![DatumResult::default(); n_samples],
+            previous: vec![u32::MAX; n_samples],
+            history: Vec::new(),
+            converged: false,
+            config: *config,
+            data: *data,
+            executor,
+            warp,
+        })
+    }
 
-    for iteration in 0..config.max_iterations {
-        if let Some(blur) = &mut centroid_blur {
-            blur_all(blur, &centroids, &mut blurred_centroids, n);
+    /// Returns whether a stopping rule fired or the iteration limit is reached.
+    #[must_use]
+    pub fn is_done(&self) -> bool {
+        self.converged || self.history.len() >= self.config.max_iterations
+    }
+
+    /// Returns the number of iterations run.
+    #[must_use]
+    pub fn iterations(&self) -> usize {
+        self.history.len()
+    }
+
+    /// Returns the current centroids, `K × n`.
+    #[must_use]
+    pub fn centroids(&self) -> &[f32] {
+        &self.centroids
+    }
+
+    /// Runs one iteration (assign, re-seed, update) and returns its record. Calling it after
+    /// [`is_done`](Lloyd::is_done) runs one more iteration all the same.
+    pub fn iterate(&mut self) -> IterationRecord {
+        let n = self.warp.n_pixels();
+        let p = self.warp.n_params();
+        if let Some(blur) = &mut self.centroid_blur {
+            blur_all(blur, &self.centroids, &mut self.blurred_centroids, n);
         }
         let inputs = PassInputs {
-            warp: &warp,
-            config,
-            projection: &projection,
-            data: *data,
-            centroids: &centroids,
-            blurred_centroids: &blurred_centroids,
-            affine_only: iteration < config.affine_iterations,
+            warp: &self.warp,
+            config: &self.config,
+            projection: &self.projection,
+            data: self.data,
+            centroids: &self.centroids,
+            blurred_centroids: &self.blurred_centroids,
+            affine_only: self.history.len() < self.config.affine_iterations,
             rounds: 1,
-            fixed_scale: scale,
+            fixed_scale: self.fixed_scale,
         };
 
         // Assign.
         run_align(
             &inputs,
-            executor,
-            &mut workers,
-            Some(&mut warm),
+            self.executor,
+            &mut self.workers,
+            Some(&mut self.warm),
             None,
-            &mut results,
+            &mut self.results,
         );
-        let objective: f64 = results.iter().map(|r| r.objective).sum();
-        let distortion: f64 = results.iter().map(|r| r.distortion).sum();
-        let n_changed = results
+        let objective: f64 = self.results.iter().map(|r| r.objective).sum();
+        let distortion: f64 = self.results.iter().map(|r| r.distortion).sum();
+        let n_changed = self
+            .results
             .iter()
-            .zip(&previous)
+            .zip(&self.previous)
             .filter(|&(r, &prev)| r.cluster != prev)
             .count();
 
         // Re-seed empty and small clusters.
-        let n_reseeded = reseed(config, &mut results, &mut warm, p);
+        let n_reseeded = reseed(&self.config, &mut self.results, &mut self.warm, p);
 
         // Update: the mean of each cluster's members warped onto it.
-        run_accumulate(&inputs, executor, &mut workers, &warm, &results);
-        update_centroids(&workers, &mut centroids, n, scale);
+        run_accumulate(
+            &inputs,
+            self.executor,
+            &mut self.workers,
+            &self.warm,
+            &self.results,
+        );
+        update_centroids(&self.workers, &mut self.centroids, n, self.fixed_scale);
+
+        // Converged?
+        for (prev, r) in self.previous.iter_mut().zip(&self.results) {
+            *prev = r.cluster;
+        }
+        let stalled = self.history.last().is_some_and(|last| {
+            last.objective - objective <= self.config.tolerance * last.objective.abs()
+        });
+        self.converged = n_changed == 0 || objective == 0.0 || stalled;
 
         let record = IterationRecord {
             objective,
@@ -124,55 +225,48 @@ pub fn fit(
             n_changed,
             n_reseeded,
         };
-        let last_objective = history.last().map(|r| r.objective);
-        history.push(record);
-        progress(&Progress {
-            iteration: iteration + 1,
-            max_iterations: config.max_iterations,
-            record,
-        });
-
-        // Converged?
-        for (prev, r) in previous.iter_mut().zip(&results) {
-            *prev = r.cluster;
-        }
-        let stalled =
-            last_objective.is_some_and(|last| last - objective <= config.tolerance * last.abs());
-        if n_changed == 0 || objective == 0.0 || stalled {
-            converged = true;
-            break;
-        }
+        self.history.push(record);
+        record
     }
-    drop(warm);
 
-    let last = history.last().copied().unwrap_or(IterationRecord {
-        objective: 0.0,
-        distortion: 0.0,
-        n_changed: 0,
-        n_reseeded: 0,
-    });
-    let report = FitReport {
-        iterations: history.len(),
-        converged,
-        objective: last.objective,
-        distortion: last.distortion,
-        n_reseeded: history.iter().map(|r| r.n_reseeded).sum(),
-        history,
-    };
-    let training = predict_with(
-        config,
-        &warp,
-        &projection,
-        &centroids,
-        data,
-        executor,
-        &mut workers,
-    )?;
-    Ok(Fit {
-        model: Model::from_parts(*config, warp, centroids),
-        training,
-        report,
-    })
+    /// Assigns the training data to the final centroids as [`Model::predict`] would and
+    /// returns the model, that assignment and the report.
+    ///
+    /// # Errors
+    ///
+    /// None in practice (the inputs were validated by [`Lloyd::new`]); the type leaves room
+    /// for the checks of [`Model::predict`].
+    pub fn finish(mut self) -> Result<Fit, Error> {
+        let last = self.history.last().copied().unwrap_or(IterationRecord {
+            objective: 0.0,
+            distortion: 0.0,
+            n_changed: 0,
+            n_reseeded: 0,
+        });
+        self.warm = Vec::new();
+        let training = predict_with(
+            &self.config,
+            &self.warp,
+            &self.projection,
+            &self.centroids,
+            &self.data,
+            self.executor,
+            &mut self.workers,
+        )?;
+        let report = FitReport {
+            iterations: self.history.len(),
+            converged: self.converged,
+            objective: last.objective,
+            distortion: last.distortion,
+            n_reseeded: self.history.iter().map(|r| r.n_reseeded).sum(),
+            history: self.history,
+        };
+        Ok(Fit {
+            model: Model::from_parts(self.config, self.warp, self.centroids),
+            training,
+            report,
+        })
+    }
 }
 
 /// Assigns data to fixed centroids; see [`Model::predict`].
