@@ -1,6 +1,7 @@
 //! Data sets, clustering metrics and experiments for spatial transformer K-means.
 #![deny(missing_docs)]
 
+pub mod dataset;
 mod error;
 pub mod metrics;
 mod parallel;
