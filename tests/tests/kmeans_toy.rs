@@ -12,7 +12,7 @@ fn accuracy_of(warp: WarpFamily, images: &Images<'_>, labels: &[u32], init: &[f3
     config.align.coarse_steps = 20;
     config.align.fine_steps = 20;
     config.max_iterations = 15;
-    config.align.bending_penalty = 0.1;
+    config.align.bending_penalty = 0.3;
     let fit = fit(&config, images, init, &SerialExecutor, &mut |_| {}).unwrap();
     brute_force_accuracy(labels, &fit.training.assignments, 3)
 }
