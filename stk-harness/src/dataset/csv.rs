@@ -62,7 +62,7 @@ fn read_table_bytes(bytes: &[u8], path: &Path, label_column: LabelColumn<'_>) ->
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(&bytes[..]);
+        .from_reader(bytes);
     let mut records = reader.byte_records();
     let csv_error = |e: ::csv::Error| format_error(path, format!("unreadable CSV: {e}"));
 
