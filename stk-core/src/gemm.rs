@@ -9,23 +9,12 @@
 //!
 //! They are written here rather than taken from nalgebra because nalgebra hands large products
 //! to `matrixmultiply`, which allocates a packing buffer on every call, and a warp step must not
-//! allocate. The kernels are register-blocked tiles written as plain loops over fixed-size
-//! arrays, which the compiler vectorises. With the `std` feature they run through
-//! [`pulp::Arch::dispatch`], which detects AVX2 and FMA at run time and compiles the same loops
-//! a second time for them; without it they use the compile-time target (SSE2 on x86-64).
+//! allocate. The kernels are register-blocked tiles over pulp's SIMD vectors: pulp detects the
+//! CPU's instruction set at run time (AVX2 + FMA on x86-64 where present, through std's cached
+//! detection with the `std` feature) and compiles the same generic code for each, so the
+//! binary needs no `target-cpu` flag and still runs on CPUs without AVX.
 
-/// Runs `op` with the best instruction set found at run time (`std`) or the compile-time one.
-#[inline(always)]
-pub(crate) fn dispatch<R>(op: impl FnOnce() -> R) -> R {
-    #[cfg(feature = "std")]
-    {
-        pulp::Arch::new().dispatch(op)
-    }
-    #[cfg(not(feature = "std"))]
-    {
-        op()
-    }
-}
+use pulp::Simd;
 
 /// Writes `c = a · b` (column-major; `a` is `rows × inner`, `b` is `inner × cols`).
 ///
@@ -44,7 +33,12 @@ pub(crate) fn matmul_nn(
     assert_eq!(a.len(), rows * inner, "matmul_nn: a has the wrong length");
     assert_eq!(b.len(), inner * cols, "matmul_nn: b has the wrong length");
     assert_eq!(c.len(), rows * cols, "matmul_nn: c has the wrong length");
-    dispatch(|| nn_all(a, b, c, rows, inner, cols));
+    pulp::Arch::new().dispatch(Product::<false> {
+        a,
+        b,
+        c,
+        dims: (rows, inner, cols),
+    });
 }
 
 /// Writes `c = aᵀ · b` (column-major; `a` is `len × a_cols`, `b` is `len × cols`, `c` is
@@ -65,12 +59,62 @@ pub(crate) fn matmul_tn(
     assert_eq!(a.len(), len * a_cols, "matmul_tn: a has the wrong length");
     assert_eq!(b.len(), len * cols, "matmul_tn: b has the wrong length");
     assert_eq!(c.len(), a_cols * cols, "matmul_tn: c has the wrong length");
-    dispatch(|| tn_all(a, b, c, len, a_cols, cols));
+    pulp::Arch::new().dispatch(Product::<true> {
+        a,
+        b,
+        c,
+        dims: (len, a_cols, cols),
+    });
 }
 
-/// Column blocks of 4, then 2, then 1; each walks all rows.
+/// Arguments of [`matmul_nn`] (`TRANSPOSE_A = false`) or [`matmul_tn`].
+struct Product<'a, const TRANSPOSE_A: bool> {
+    a: &'a [f32],
+    b: &'a [f32],
+    c: &'a mut [f32],
+    /// `(rows, inner, cols)` for NN, `(len, a_cols, cols)` for TN.
+    dims: (usize, usize, usize),
+}
+
+impl<const TRANSPOSE_A: bool> pulp::WithSimd for Product<'_, TRANSPOSE_A> {
+    type Output = ();
+
+    // Everything below is `inline(always)` so that it is compiled inside pulp's
+    // target-feature functions, once per instruction set.
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let (d0, d1, d2) = self.dims;
+        if TRANSPOSE_A {
+            tn_all(simd, self.a, self.b, self.c, d0, d1, d2);
+        } else {
+            nn_all(simd, self.a, self.b, self.c, d0, d1, d2);
+        }
+    }
+}
+
+/// Returns the columns `j..j + N` of the column-major `matrix` with `len` rows.
 #[inline(always)]
-fn nn_all(a: &[f32], b: &[f32], c: &mut [f32], rows: usize, inner: usize, cols: usize) {
+fn columns<const N: usize>(matrix: &[f32], len: usize, j: usize) -> [&[f32]; N] {
+    let block = &matrix[j * len..(j + N) * len];
+    let mut cols: [&[f32]; N] = [&[]; N];
+    for (q, col) in cols.iter_mut().enumerate() {
+        *col = &block[q * len..(q + 1) * len];
+    }
+    cols
+}
+
+/// NN: column blocks of 6, 2 and 1 columns, each with row tiles of about twelve vector
+/// accumulators.
+#[inline(always)]
+fn nn_all<S: Simd>(
+    simd: S,
+    a: &[f32],
+    b: &[f32],
+    c: &mut [f32],
+    rows: usize,
+    inner: usize,
+    cols: usize,
+) {
     if rows == 0 || cols == 0 {
         return;
     }
@@ -79,168 +123,180 @@ fn nn_all(a: &[f32], b: &[f32], c: &mut [f32], rows: usize, inner: usize, cols: 
         return;
     }
     let mut j = 0;
-    while j + 4 <= cols {
-        nn_rows::<4, 16>(a, b, c, rows, inner, j);
-        j += 4;
+    while j + 6 <= cols {
+        nn_rows::<S, 6, 2>(simd, a, columns::<6>(b, inner, j), c, rows, j);
+        j += 6;
     }
     while j + 2 <= cols {
-        nn_rows::<2, 32>(a, b, c, rows, inner, j);
+        nn_rows::<S, 2, 4>(simd, a, columns::<2>(b, inner, j), c, rows, j);
         j += 2;
     }
     while j < cols {
-        nn_rows::<1, 64>(a, b, c, rows, inner, j);
+        nn_rows::<S, 1, 6>(simd, a, columns::<1>(b, inner, j), c, rows, j);
         j += 1;
     }
 }
 
-/// All rows of the column block `j..j + NR`: tiles of `MR` rows (chosen so that a tile holds
-/// about eight 8-lane accumulators), then 16, 8 and single rows.
+/// All rows of the column block `j..j + NR`: tiles of `MV` vectors, then single vectors, then
+/// single rows.
 #[inline(always)]
-fn nn_rows<const NR: usize, const MR: usize>(
+fn nn_rows<S: Simd, const NR: usize, const MV: usize>(
+    simd: S,
     a: &[f32],
-    b: &[f32],
+    b_cols: [&[f32]; NR],
     c: &mut [f32],
     rows: usize,
-    inner: usize,
     j: usize,
 ) {
-    let b_cols: [&[f32]; NR] = core::array::from_fn(|q| &b[(j + q) * inner..(j + q + 1) * inner]);
+    let lanes = S::F32_LANES;
     let mut i = 0;
-    while i + MR <= rows {
-        nn_tile::<MR, NR>(a, &b_cols, c, rows, inner, i, j);
-        i += MR;
+    while i + MV * lanes <= rows {
+        nn_tile::<S, NR, MV>(simd, a, b_cols, c, rows, i, j);
+        i += MV * lanes;
     }
-    while i + 16 <= rows {
-        nn_tile::<16, NR>(a, &b_cols, c, rows, inner, i, j);
-        i += 16;
+    while i + lanes <= rows {
+        nn_tile::<S, NR, 1>(simd, a, b_cols, c, rows, i, j);
+        i += lanes;
     }
-    while i + 8 <= rows {
-        nn_tile::<8, NR>(a, &b_cols, c, rows, inner, i, j);
-        i += 8;
-    }
-    while i < rows {
-        nn_tile::<1, NR>(a, &b_cols, c, rows, inner, i, j);
-        i += 1;
+    for row in i..rows {
+        for (q, b_col) in b_cols.iter().enumerate() {
+            let mut sum = 0.0f32;
+            for (k, bk) in b_col.iter().enumerate() {
+                sum += a[k * rows + row] * bk;
+            }
+            c[(j + q) * rows + row] = sum;
+        }
     }
 }
 
-/// One `MR × NR` tile of `c` at rows `i..`, columns `j..`, accumulated in registers.
+/// One tile of `MV` vectors (rows `i..`) by `NR` columns (`j..`), accumulated in registers.
 #[inline(always)]
-fn nn_tile<const MR: usize, const NR: usize>(
+fn nn_tile<S: Simd, const NR: usize, const MV: usize>(
+    simd: S,
     a: &[f32],
-    b_cols: &[&[f32]; NR],
+    b_cols: [&[f32]; NR],
     c: &mut [f32],
     rows: usize,
-    inner: usize,
     i: usize,
     j: usize,
 ) {
-    let mut acc = [[0.0f32; MR]; NR];
+    let mr = MV * S::F32_LANES;
+    let inner = b_cols[0].len();
+    let zero = simd.splat_f32s(0.0);
+    let mut acc = [[zero; MV]; NR];
     for k in 0..inner {
-        let a_part: &[f32; MR] = a[k * rows + i..k * rows + i + MR]
-            .try_into()
-            .expect("tile lies inside a");
+        let (a_vecs, _) = S::as_simd_f32s(&a[k * rows + i..k * rows + i + mr]);
+        let mut va = [zero; MV];
+        va.copy_from_slice(&a_vecs[..MV]);
         for q in 0..NR {
-            let s = b_cols[q][k];
-            for l in 0..MR {
-                acc[q][l] += a_part[l] * s;
+            let s = simd.splat_f32s(b_cols[q][k]);
+            for v in 0..MV {
+                acc[q][v] = simd.mul_add_e_f32s(va[v], s, acc[q][v]);
             }
         }
     }
     for (q, acc_col) in acc.iter().enumerate() {
         let start = (j + q) * rows + i;
-        c[start..start + MR].copy_from_slice(acc_col);
+        let (out, _) = S::as_mut_simd_f32s(&mut c[start..start + mr]);
+        out[..MV].copy_from_slice(acc_col);
     }
 }
 
-/// Lanes of one dot-product accumulator.
-const LANES: usize = 8;
-
-/// Output tiles of 4, 2 or 1 rows (columns of `a`) by 4, 2 or 1 columns.
+/// TN: column blocks of 4, 2 and 1 columns with 3, 6 and 12 rows of `c` per tile.
 #[inline(always)]
-fn tn_all(a: &[f32], b: &[f32], c: &mut [f32], len: usize, a_cols: usize, cols: usize) {
-    let mut j = 0;
-    while j + 4 <= cols {
-        tn_rows::<4>(a, b, c, len, a_cols, j);
-        j += 4;
-    }
-    while j + 2 <= cols {
-        tn_rows::<2>(a, b, c, len, a_cols, j);
-        j += 2;
-    }
-    while j < cols {
-        tn_rows::<1>(a, b, c, len, a_cols, j);
-        j += 1;
-    }
-}
-
-/// All output rows of the column block `j..j + NR`.
-#[inline(always)]
-fn tn_rows<const NR: usize>(
+fn tn_all<S: Simd>(
+    simd: S,
     a: &[f32],
     b: &[f32],
     c: &mut [f32],
     len: usize,
     a_cols: usize,
+    cols: usize,
+) {
+    let mut j = 0;
+    while j + 4 <= cols {
+        tn_rows::<S, 4, 3>(simd, a, columns::<4>(b, len, j), c, len, a_cols, j);
+        j += 4;
+    }
+    while j + 2 <= cols {
+        tn_rows::<S, 2, 6>(simd, a, columns::<2>(b, len, j), c, len, a_cols, j);
+        j += 2;
+    }
+    while j < cols {
+        tn_rows::<S, 1, 12>(simd, a, columns::<1>(b, len, j), c, len, a_cols, j);
+        j += 1;
+    }
+}
+
+/// All rows of `c` for the column block `j..j + NR`: tiles of `MA` rows, then single rows.
+#[inline(always)]
+fn tn_rows<S: Simd, const NR: usize, const MA: usize>(
+    simd: S,
+    a: &[f32],
+    b_cols: [&[f32]; NR],
+    c: &mut [f32],
+    len: usize,
+    a_cols: usize,
     j: usize,
 ) {
-    let b_cols: [&[f32]; NR] = core::array::from_fn(|q| &b[(j + q) * len..(j + q + 1) * len]);
     let mut i = 0;
-    while i + 4 <= a_cols {
-        tn_tile::<4, NR>(a, &b_cols, c, len, a_cols, i, j);
-        i += 4;
-    }
-    while i + 2 <= a_cols {
-        tn_tile::<2, NR>(a, &b_cols, c, len, a_cols, i, j);
-        i += 2;
+    while i + MA <= a_cols {
+        tn_tile::<S, NR, MA>(simd, columns::<MA>(a, len, i), b_cols, c, a_cols, i, j);
+        i += MA;
     }
     while i < a_cols {
-        tn_tile::<1, NR>(a, &b_cols, c, len, a_cols, i, j);
+        tn_tile::<S, NR, 1>(simd, columns::<1>(a, len, i), b_cols, c, a_cols, i, j);
         i += 1;
     }
 }
 
-/// One `MA × NR` tile of dot products, each kept as `LANES` partial sums.
+/// One `MA × NR` tile of dot products of columns of `a` with columns of `b`, each kept as one
+/// vector of partial sums.
 #[inline(always)]
-fn tn_tile<const MA: usize, const NR: usize>(
-    a: &[f32],
-    b_cols: &[&[f32]; NR],
+fn tn_tile<S: Simd, const NR: usize, const MA: usize>(
+    simd: S,
+    a_cols: [&[f32]; MA],
+    b_cols: [&[f32]; NR],
     c: &mut [f32],
-    len: usize,
-    a_cols: usize,
+    c_rows: usize,
     i: usize,
     j: usize,
 ) {
-    let a_cols_tile: [&[f32]; MA] = core::array::from_fn(|p| &a[(i + p) * len..(i + p + 1) * len]);
-    let mut acc = [[[0.0f32; LANES]; NR]; MA];
-    let n_chunks = len / LANES;
-    for chunk in 0..n_chunks {
-        let base = chunk * LANES;
-        let a_parts: [&[f32; LANES]; MA] = core::array::from_fn(|p| {
-            a_cols_tile[p][base..base + LANES]
-                .try_into()
-                .expect("chunk lies inside a")
-        });
-        let b_parts: [&[f32; LANES]; NR] = core::array::from_fn(|q| {
-            b_cols[q][base..base + LANES]
-                .try_into()
-                .expect("chunk lies inside b")
-        });
+    let len = a_cols[0].len();
+    let lanes = S::F32_LANES;
+    let n_vecs = len / lanes;
+    let zero = simd.splat_f32s(0.0);
+
+    let mut a_vecs: [&[S::f32s]; MA] = [&[]; MA];
+    for (vecs, col) in a_vecs.iter_mut().zip(a_cols) {
+        *vecs = &S::as_simd_f32s(col).0[..n_vecs];
+    }
+    let mut b_vecs: [&[S::f32s]; NR] = [&[]; NR];
+    for (vecs, col) in b_vecs.iter_mut().zip(b_cols) {
+        *vecs = &S::as_simd_f32s(col).0[..n_vecs];
+    }
+
+    let mut acc = [[zero; NR]; MA];
+    for t in 0..n_vecs {
+        let mut vb = [zero; NR];
+        for q in 0..NR {
+            vb[q] = b_vecs[q][t];
+        }
         for p in 0..MA {
+            let va = a_vecs[p][t];
             for q in 0..NR {
-                for l in 0..LANES {
-                    acc[p][q][l] += a_parts[p][l] * b_parts[q][l];
-                }
+                acc[p][q] = simd.mul_add_e_f32s(va, vb[q], acc[p][q]);
             }
         }
     }
+
     for p in 0..MA {
         for q in 0..NR {
-            let mut sum = acc[p][q].iter().sum::<f32>();
-            for t in n_chunks * LANES..len {
-                sum += a_cols_tile[p][t] * b_cols[q][t];
+            let mut sum = simd.reduce_sum_f32s(acc[p][q]);
+            for t in n_vecs * lanes..len {
+                sum += a_cols[p][t] * b_cols[q][t];
             }
-            c[(j + q) * a_cols + i + p] = sum;
+            c[(j + q) * c_rows + i + p] = sum;
         }
     }
 }

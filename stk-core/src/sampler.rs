@@ -170,7 +170,7 @@ impl BilinearSampler {
     /// Forward and backward pass of the squared error of one pair:
     ///
     /// ```text
-    /// warped[p] = S(datum, coords_p),   loss = Σₚ (warped[p] − target[p])²   (f64 sum)
+    /// warped[p] = S(datum, coords_p),   loss = Σₚ (warped[p] − target[p])²   (f64 sum of f32 sums of 8)
     /// grad_coords_p = 2 (warped[p] − target[p]) ∇S(datum, coords_p)
     /// ```
     ///
@@ -195,29 +195,15 @@ impl BilinearSampler {
         assert_eq!(warped.len(), n, "warped has the wrong length");
         assert_eq!(grad_coords.len(), 2 * n, "grad_coords has the wrong length");
         self.load(datum);
-
-        let (xs, ys) = coords.split_at(n);
-        let (grad_xs, grad_ys) = grad_coords.split_at_mut(n);
-        let limits = self.limits();
-        let wp = self.width + 2;
-        let mut loss = 0.0f64;
-        let pixels = warped
-            .iter_mut()
-            .zip(target)
-            .zip(xs.iter().zip(ys))
-            .zip(grad_xs.iter_mut().zip(grad_ys.iter_mut()));
-        for (((out, &t), (&x, &y)), (gx, gy)) in pixels {
-            let sample = match locate(x, y, limits, wp) {
-                Some(cell) => self.sample_cell(cell),
-                None => Sample::default(),
-            };
-            let residual = sample.value - t;
-            *out = sample.value;
-            *gx = 2.0 * residual * sample.grad_x;
-            *gy = 2.0 * residual * sample.grad_y;
-            loss += f64::from(residual) * f64::from(residual);
-        }
-        loss
+        pulp::Arch::new().dispatch(LossGrad {
+            padded: &self.padded,
+            wp: self.width + 2,
+            limits: self.limits(),
+            target,
+            coords,
+            warped,
+            grad_coords,
+        })
     }
 
     /// Returns the exclusive upper limits of shifted coordinates, `(W + 1, H + 1)`.
@@ -233,6 +219,186 @@ impl BilinearSampler {
         let top = &self.padded[cell.index..cell.index + 2];
         let bottom = &self.padded[cell.index + wp..cell.index + wp + 2];
         bilinear(top[0], top[1], bottom[0], bottom[1], cell.fx, cell.fy)
+    }
+}
+
+/// Pixels per group of the batched loop: one AVX vector of `f32`.
+const GROUP: usize = 8;
+
+/// Largest padded image for the vector path, whose cell indices are computed exactly in `f32`.
+const MAX_VECTOR_PADDED: usize = 1 << 22;
+
+/// 2²³: adding it to a float in `[0, 2²²)` rounds the float to an integer held in the low
+/// mantissa bits.
+const MAGIC: f32 = 8_388_608.0;
+
+/// Arguments of the batched loss and gradient loop.
+struct LossGrad<'a> {
+    padded: &'a [f32],
+    wp: usize,
+    limits: [f32; 2],
+    target: &'a [f32],
+    coords: &'a [f32],
+    warped: &'a mut [f32],
+    grad_coords: &'a mut [f32],
+}
+
+impl pulp::WithSimd for LossGrad<'_> {
+    type Output = f64;
+
+    // Groups of eight pixels in SIMD vectors: cell, offsets and the interpolation are vector
+    // code; only the four neighbour reads per pixel are scalar.
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, simd: S) -> f64 {
+        let n = self.target.len();
+        let (xs, ys) = self.coords.split_at(n);
+        let (grad_xs, grad_ys) = self.grad_coords.split_at_mut(n);
+        let n_grouped = if self.padded.len() <= MAX_VECTOR_PADDED {
+            n - n % GROUP
+        } else {
+            0
+        };
+        let wp = self.wp;
+        let mut loss = 0.0f64;
+
+        let zero = simd.splat_f32s(0.0);
+        let one = simd.splat_f32s(1.0);
+        let two = simd.splat_f32s(2.0);
+        let magic = simd.splat_f32s(MAGIC);
+        let magic_bits = simd.transmute_u32s_f32s(magic);
+        let limit_x = simd.splat_f32s(self.limits[0]);
+        let limit_y = simd.splat_f32s(self.limits[1]);
+        let wp_f = simd.splat_f32s(wp as f32);
+        // ⌊v⌋ for v in [0, 2²²): round to nearest through MAGIC, then step down if it rounded up.
+        let floor = |v: S::f32s| {
+            let rounded = simd.sub_f32s(simd.add_f32s(v, magic), magic);
+            let rounded_up = simd.greater_than_f32s(rounded, v);
+            simd.sub_f32s(rounded, simd.select_f32s(rounded_up, one, zero))
+        };
+
+        let groups = self.target[..n_grouped]
+            .chunks_exact(GROUP)
+            .zip(xs[..n_grouped].chunks_exact(GROUP))
+            .zip(ys[..n_grouped].chunks_exact(GROUP))
+            .zip(self.warped[..n_grouped].chunks_exact_mut(GROUP))
+            .zip(grad_xs[..n_grouped].chunks_exact_mut(GROUP))
+            .zip(grad_ys[..n_grouped].chunks_exact_mut(GROUP));
+        for (((((target, x), y), out), gx), gy) in groups {
+            // Where: cell index, offsets, and 1 inside / 0 outside the support. Shifted by
+            // one pixel into the padded buffer; NaN fails the comparisons.
+            let mut index = [0u32; GROUP];
+            let mut fx = [0.0f32; GROUP];
+            let mut fy = [0.0f32; GROUP];
+            let mut inside = [0.0f32; GROUP];
+            {
+                let (x, _) = S::as_simd_f32s(x);
+                let (y, _) = S::as_simd_f32s(y);
+                let (index, _) = S::as_mut_simd_u32s(&mut index);
+                let (fx, _) = S::as_mut_simd_f32s(&mut fx);
+                let (fy, _) = S::as_mut_simd_f32s(&mut fy);
+                let (inside, _) = S::as_mut_simd_f32s(&mut inside);
+                for v in 0..x.len() {
+                    let xs = simd.add_f32s(x[v], one);
+                    let ys = simd.add_f32s(y[v], one);
+                    let ok_x = simd.and_m32s(
+                        simd.greater_than_f32s(xs, zero),
+                        simd.less_than_f32s(xs, limit_x),
+                    );
+                    let ok_y = simd.and_m32s(
+                        simd.greater_than_f32s(ys, zero),
+                        simd.less_than_f32s(ys, limit_y),
+                    );
+                    let ok = simd.and_m32s(ok_x, ok_y);
+                    // Outside points read cell 0 (padding and pixel (0, 0)) with weight 0.
+                    let xs = simd.select_f32s(ok, xs, zero);
+                    let ys = simd.select_f32s(ok, ys, zero);
+                    let col = floor(xs);
+                    let row = floor(ys);
+                    fx[v] = simd.sub_f32s(xs, col);
+                    fy[v] = simd.sub_f32s(ys, row);
+                    // row · wp + col < 2²² is an exact integer; its bits above MAGIC's are it.
+                    let cell = simd.add_f32s(simd.mul_add_e_f32s(row, wp_f, col), magic);
+                    index[v] = simd.sub_u32s(simd.transmute_u32s_f32s(cell), magic_bits);
+                    inside[v] = simd.select_f32s(ok, one, zero);
+                }
+            }
+
+            // Gather the four neighbours.
+            let mut v00 = [0.0f32; GROUP];
+            let mut v10 = [0.0f32; GROUP];
+            let mut v01 = [0.0f32; GROUP];
+            let mut v11 = [0.0f32; GROUP];
+            for l in 0..GROUP {
+                let start = index[l] as usize;
+                let cell = &self.padded[start..start + wp + 2];
+                v00[l] = cell[0];
+                v10[l] = cell[1];
+                v01[l] = cell[wp];
+                v11[l] = cell[wp + 1];
+            }
+
+            // Interpolate, compare, differentiate (the formulas of `bilinear`, fused).
+            let (v00, _) = S::as_simd_f32s(&v00);
+            let (v10, _) = S::as_simd_f32s(&v10);
+            let (v01, _) = S::as_simd_f32s(&v01);
+            let (v11, _) = S::as_simd_f32s(&v11);
+            let (fx, _) = S::as_simd_f32s(&fx);
+            let (fy, _) = S::as_simd_f32s(&fy);
+            let (inside, _) = S::as_simd_f32s(&inside);
+            let (target, _) = S::as_simd_f32s(target);
+            let (out, _) = S::as_mut_simd_f32s(out);
+            let (gx, _) = S::as_mut_simd_f32s(gx);
+            let (gy, _) = S::as_mut_simd_f32s(gy);
+            let mut squares = zero;
+            for v in 0..v00.len() {
+                let d_top = simd.sub_f32s(v10[v], v00[v]);
+                let d_bottom = simd.sub_f32s(v11[v], v01[v]);
+                let d_left = simd.sub_f32s(v01[v], v00[v]);
+                let d_right = simd.sub_f32s(v11[v], v10[v]);
+                let top = simd.mul_add_e_f32s(fx[v], d_top, v00[v]);
+                let bottom = simd.mul_add_e_f32s(fx[v], d_bottom, v01[v]);
+                let value = simd.mul_add_e_f32s(fy[v], simd.sub_f32s(bottom, top), top);
+                let value = simd.mul_f32s(inside[v], value);
+                let grad_x = simd.mul_add_e_f32s(fy[v], simd.sub_f32s(d_bottom, d_top), d_top);
+                let grad_y = simd.mul_add_e_f32s(fx[v], simd.sub_f32s(d_right, d_left), d_left);
+                let residual = simd.sub_f32s(value, target[v]);
+                let scale = simd.mul_f32s(simd.mul_f32s(two, residual), inside[v]);
+                out[v] = value;
+                gx[v] = simd.mul_f32s(scale, grad_x);
+                gy[v] = simd.mul_f32s(scale, grad_y);
+                squares = simd.mul_add_e_f32s(residual, residual, squares);
+            }
+            // f32 within a group of eight, f64 across groups.
+            loss += f64::from(simd.reduce_sum_f32s(squares));
+        }
+
+        // The last n mod 8 pixels (all of them for huge images).
+        let rest = self.target[n_grouped..]
+            .iter()
+            .zip(&xs[n_grouped..])
+            .zip(&ys[n_grouped..])
+            .zip(&mut self.warped[n_grouped..])
+            .zip(
+                grad_xs[n_grouped..]
+                    .iter_mut()
+                    .zip(&mut grad_ys[n_grouped..]),
+            );
+        for ((((&t, &x), &y), out), (gx, gy)) in rest {
+            let sample = match locate(x, y, self.limits, wp) {
+                Some(cell) => {
+                    let top = &self.padded[cell.index..cell.index + 2];
+                    let bottom = &self.padded[cell.index + wp..cell.index + wp + 2];
+                    bilinear(top[0], top[1], bottom[0], bottom[1], cell.fx, cell.fy)
+                }
+                None => Sample::default(),
+            };
+            let residual = sample.value - t;
+            *out = sample.value;
+            *gx = 2.0 * residual * sample.grad_x;
+            *gy = 2.0 * residual * sample.grad_y;
+            loss += f64::from(residual) * f64::from(residual);
+        }
+        loss
     }
 }
 

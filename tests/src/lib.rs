@@ -1,6 +1,7 @@
 //! Shared proptest strategies for the integration and property tests.
 
 pub mod shapes;
+pub mod warp_strategies;
 
 /// Strategies for the clustering-metric properties: labellings and renamings of their ids.
 pub mod metrics_strategies {
