@@ -19,6 +19,13 @@ use crate::gemm;
 use crate::sampler::BilinearSampler;
 use crate::warp::Warp;
 
+/// Pairs per matrix product inside one call. A batch is processed in chunks of this many
+/// pairs so that a chunk's coordinates and coordinate gradients (16 KB per 28 × 28 pair)
+/// stay in the L2 cache between the product and the sampler; each chunk is still one
+/// matrix-matrix product per direction. Measured on 28 × 28, g = 6: 32 pairs per chunk ran
+/// a 640-pair step faster than one product over all 640.
+pub(crate) const CHUNK: usize = 32;
+
 /// Buffers for one batched step of up to `batch` pairs of one [`Warp`] shape.
 ///
 /// Built once; afterwards [`loss_grad`](Self::loss_grad), [`step`](Self::step) and
@@ -39,13 +46,13 @@ pub struct StepWorkspace {
 
 #[derive(Debug, Clone)]
 struct Buffers {
-    /// `batch × 2n` sampling coordinates.
+    /// `min(batch, CHUNK) × 2n` sampling coordinates.
     coords: Vec<f32>,
-    /// `batch × 2n` coordinate gradients.
+    /// `min(batch, CHUNK) × 2n` coordinate gradients.
     grad_coords: Vec<f32>,
     /// `batch × n` warped data.
     warped: Vec<f32>,
-    /// `batch × n_params`, Ω ν for the bending term.
+    /// `min(batch, CHUNK) × n_params`, Ω ν for the bending term.
     bending: Vec<f32>,
     sampler: BilinearSampler,
 }
@@ -65,16 +72,19 @@ impl StepWorkspace {
             });
         }
         let n = warp.n_pixels();
-        let coords_len = batch.checked_mul(2 * n).ok_or(Error::GridTooLarge {
-            what: "batch",
-            requested: batch,
-            limit: usize::MAX / (2 * n),
-        })?;
+        let coords_len = batch
+            .min(CHUNK)
+            .checked_mul(2 * n)
+            .ok_or(Error::GridTooLarge {
+                what: "batch",
+                requested: batch,
+                limit: usize::MAX / (2 * n),
+            })?;
         let n_params = warp.n_params();
         let bending_len = if warp.bending_matrix().is_empty() {
             0
         } else {
-            batch * n_params
+            batch.min(CHUNK) * n_params
         };
         Ok(Self {
             batch,
@@ -122,16 +132,21 @@ impl StepWorkspace {
     pub fn forward(&mut self, warp: &Warp, data: &[&[f32]], params: &[f32]) -> Result<(), Error> {
         self.check(warp, data, data, params.len())?;
         let n = self.n_pixels;
-        let n_pairs = data.len();
+        let n_params = self.n_params;
         let buffers = &mut self.buffers;
-        let coords = &mut buffers.coords[..n_pairs * 2 * n];
-        warp.coords_into(params, coords);
-        for ((datum, coords), warped) in data
-            .iter()
-            .zip(coords.chunks_exact(2 * n))
-            .zip(buffers.warped.chunks_exact_mut(n))
-        {
-            buffers.sampler.warp_into(datum, coords, warped);
+        let mut start = 0;
+        while start < data.len() {
+            let end = (start + CHUNK).min(data.len());
+            let coords = &mut buffers.coords[..(end - start) * 2 * n];
+            warp.coords_into(&params[start * n_params..end * n_params], coords);
+            for ((datum, coords), warped) in data[start..end]
+                .iter()
+                .zip(coords.chunks_exact(2 * n))
+                .zip(buffers.warped[start * n..end * n].chunks_exact_mut(n))
+            {
+                buffers.sampler.warp_into(datum, coords, warped);
+            }
+            start = end;
         }
         Ok(())
     }
@@ -242,15 +257,44 @@ impl Buffers {
         grads: &mut [f32],
         losses: &mut [f64],
     ) {
+        let n_pairs = data.len();
+        let n_params = warp.n_params();
+        let mut start = 0;
+        while start < n_pairs {
+            let end = (start + CHUNK).min(n_pairs);
+            self.loss_grad_chunk(
+                warp,
+                &data[start..end],
+                &targets[start..end],
+                &params[start * n_params..end * n_params],
+                &mut grads[start * n_params..end * n_params],
+                &mut losses[start..end],
+                start,
+            );
+            start = end;
+        }
+    }
+
+    /// [`Buffers::loss_grad`] for pairs `first..first + data.len()` of the call, at most
+    /// [`CHUNK`] of them.
+    #[allow(clippy::too_many_arguments)]
+    fn loss_grad_chunk(
+        &mut self,
+        warp: &Warp,
+        data: &[&[f32]],
+        targets: &[&[f32]],
+        params: &[f32],
+        grads: &mut [f32],
+        losses: &mut [f64],
+        first: usize,
+    ) {
         let n = warp.n_pixels();
         let n_pairs = data.len();
-        if n_pairs == 0 {
-            return;
-        }
         let coords = &mut self.coords[..n_pairs * 2 * n];
         let grad_coords = &mut self.grad_coords[..n_pairs * 2 * n];
+        let warped = &mut self.warped[first * n..(first + n_pairs) * n];
 
-        // Forward: all coordinates in one product.
+        // Forward: the chunk's coordinates in one product.
         warp.coords_into(params, coords);
 
         // Sample, loss and coordinate gradient per pair.
@@ -258,7 +302,7 @@ impl Buffers {
             .iter()
             .zip(targets)
             .zip(coords.chunks_exact(2 * n))
-            .zip(self.warped.chunks_exact_mut(n))
+            .zip(warped.chunks_exact_mut(n))
             .zip(grad_coords.chunks_exact_mut(2 * n))
             .zip(losses.iter_mut());
         for (((((datum, target), coords), warped), grad_coords), loss) in per_pair {
@@ -267,10 +311,10 @@ impl Buffers {
                 .warp_loss_grad_into(datum, target, coords, warped, grad_coords);
         }
 
-        // Backward: all parameter gradients in one product.
+        // Backward: the chunk's parameter gradients in one product.
         warp.grad_params_into(grad_coords, grads);
 
-        // Bending energy λ νᵀ Ω ν per coordinate, Ω ν for the batch in one product.
+        // Bending energy λ νᵀ Ω ν per coordinate, Ω ν for the chunk in one product.
         let lambda = warp.bending_penalty();
         if lambda > 0.0 {
             let l = warp.n_basis();
@@ -358,6 +402,8 @@ mod tests {
 
     #[test]
     fn batched_gradients_equal_single_pair_gradients() {
+        // More pairs than one chunk, and a partial last chunk.
+        const N_PAIRS: usize = 2 * CHUNK + 5;
         let warp = Warp::with_config(
             WarpFamily::Tps { grid_size: 4 },
             12,
@@ -368,23 +414,23 @@ mod tests {
         )
         .unwrap();
         let np = warp.n_params();
-        let images: Vec<Vec<f32>> = (0..5)
-            .map(|i| blob(12, 14, 4.0 + i as f32, 5.0 + 0.5 * i as f32))
+        let images: Vec<Vec<f32>> = (0..N_PAIRS)
+            .map(|i| blob(12, 14, 4.0 + (i % 5) as f32, 5.0 + 0.1 * i as f32))
             .collect();
         let target = blob(12, 14, 6.0, 6.0);
-        let params: Vec<f32> = (0..5 * np)
+        let params: Vec<f32> = (0..N_PAIRS * np)
             .map(|i| 0.05 * (i as f32 * 0.61).sin())
             .collect();
         let data: Vec<&[f32]> = images.iter().map(Vec::as_slice).collect();
-        let targets = vec![target.as_slice(); 5];
-        let mut batched = StepWorkspace::new(&warp, 8).unwrap();
-        let mut grads = vec![0.0; 5 * np];
-        let mut losses = vec![0.0; 5];
+        let targets = vec![target.as_slice(); N_PAIRS];
+        let mut batched = StepWorkspace::new(&warp, N_PAIRS + 3).unwrap();
+        let mut grads = vec![0.0; N_PAIRS * np];
+        let mut losses = vec![0.0; N_PAIRS];
         batched
             .loss_grad(&warp, &data, &targets, &params, &mut grads, &mut losses)
             .unwrap();
         let mut single = StepWorkspace::new(&warp, 1).unwrap();
-        for b in 0..5 {
+        for b in 0..N_PAIRS {
             let mut g = vec![0.0; np];
             let mut l = [0.0];
             single
@@ -453,6 +499,24 @@ mod tests {
         }
         assert!(last < 0.5 * first, "{last} vs {first}");
         assert_eq!(states[0].step(), 51);
+    }
+
+    #[test]
+    fn forward_covers_every_pair_of_a_multi_chunk_batch() {
+        for family in [WarpFamily::Identity, WarpFamily::Affine] {
+            let warp = Warp::new(family, 5, 6).unwrap();
+            let n_pairs = CHUNK + 3;
+            let images: Vec<Vec<f32>> = (0..n_pairs)
+                .map(|i| blob(5, 6, (i % 6) as f32, 2.0))
+                .collect();
+            let data: Vec<&[f32]> = images.iter().map(Vec::as_slice).collect();
+            let mut ws = StepWorkspace::new(&warp, n_pairs).unwrap();
+            ws.forward(&warp, &data, &vec![0.0; n_pairs * warp.n_params()])
+                .unwrap();
+            for (i, image) in images.iter().enumerate() {
+                assert_eq!(ws.warped(i), image.as_slice(), "{family:?} pair {i}");
+            }
+        }
     }
 
     #[test]
