@@ -26,9 +26,12 @@
 //!
 //! # Features
 //!
-//! - `std` (default): runs the dense matrix products through `pulp`, which picks AVX2/FMA
-//!   code at run time when the CPU has it (no `target-cpu` flag needed). Without it the crate
-//!   is `no_std` + `alloc` and uses the compile-time target's instructions.
+//! The crate is always `no_std` + `alloc`. The warp's matrix products and the sampler's pixel
+//! loop run through `pulp`, which picks AVX2 + FMA code at run time when the CPU has it and
+//! portable code otherwise, so no `target-cpu` flag is needed.
+//!
+//! - `std` (default): lets `pulp` use std's cached CPU-feature detection (without it, `pulp`
+//!   reads CPUID itself) and enables nalgebra's `std`.
 //!
 //! # Example
 //!

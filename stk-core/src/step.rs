@@ -397,6 +397,15 @@ mod tests {
             for (got, want) in ws.warped(0).iter().zip(&ramp) {
                 assert!((got - want).abs() < 1e-6, "{family:?}: {got} vs {want}");
             }
+            // The loss path samples eight pixels at a time in vector code.
+            let mut grads = vec![0.0; warp.n_params()];
+            let mut losses = [f64::NAN];
+            ws.loss_grad(&warp, &[&ramp], &[&ramp], &params, &mut grads, &mut losses)
+                .unwrap();
+            for (got, want) in ws.warped(0).iter().zip(&ramp) {
+                assert!((got - want).abs() < 1e-6, "{family:?}: {got} vs {want}");
+            }
+            assert!(losses[0] < 1e-10);
         }
     }
 

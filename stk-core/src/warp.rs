@@ -547,6 +547,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn warps_can_be_shared_across_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Warp>();
+    }
+
+    #[test]
     fn families_have_the_documented_parameter_counts() {
         let identity = Warp::new(WarpFamily::Identity, 5, 7).unwrap();
         let affine = Warp::new(WarpFamily::Affine, 5, 7).unwrap();
