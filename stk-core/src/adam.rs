@@ -165,31 +165,82 @@ impl Adam {
             "params and state differ in length"
         );
         assert_eq!(grad.len(), state.len(), "grad and state differ in length");
+        let AdamConfig { beta1, beta2, .. } = self.config;
+        state.step = state.step.saturating_add(1);
+
+        // Bias corrections 1 − βᵗ, in f64 so that large t does not round them to 0 or 1 early.
+        let correction1 = (1.0 - powi_f64(f64::from(beta1), state.step)) as f32;
+        let correction2 = (1.0 - powi_f64(f64::from(beta2), state.step)) as f32;
+        pulp::Arch::new().dispatch(AdamUpdate {
+            params,
+            grad,
+            first_moment: &mut state.first_moment,
+            second_moment: &mut state.second_moment,
+            config: self.config,
+            inv_correction1: 1.0 / correction1,
+            inv_correction2: 1.0 / correction2,
+        });
+    }
+}
+
+/// Arguments of one Adam update, run in SIMD vectors.
+struct AdamUpdate<'a> {
+    params: &'a mut [f32],
+    grad: &'a [f32],
+    first_moment: &'a mut [f32],
+    second_moment: &'a mut [f32],
+    config: AdamConfig,
+    inv_correction1: f32,
+    inv_correction2: f32,
+}
+
+impl pulp::WithSimd for AdamUpdate<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, simd: S) {
         let AdamConfig {
             learning_rate,
             beta1,
             beta2,
             epsilon,
         } = self.config;
-        state.step = state.step.saturating_add(1);
+        let (params, params_tail) = S::as_mut_simd_f32s(self.params);
+        let (grad, grad_tail) = S::as_simd_f32s(self.grad);
+        let (m, m_tail) = S::as_mut_simd_f32s(self.first_moment);
+        let (v, v_tail) = S::as_mut_simd_f32s(self.second_moment);
 
-        // Bias corrections 1 − βᵗ, in f64 so that large t does not round them to 0 or 1 early.
-        let correction1 = (1.0 - powi_f64(f64::from(beta1), state.step)) as f32;
-        let correction2 = (1.0 - powi_f64(f64::from(beta2), state.step)) as f32;
-        let moments = state
-            .first_moment
-            .iter_mut()
-            .zip(state.second_moment.iter_mut());
-        for ((theta, g), (m, v)) in params.iter_mut().zip(grad).zip(moments) {
+        let splat = |value: f32| simd.splat_f32s(value);
+        let (b1, b2) = (splat(beta1), splat(beta2));
+        let (one_minus_b1, one_minus_b2) = (splat(1.0 - beta1), splat(1.0 - beta2));
+        let (inv_c1, inv_c2) = (splat(self.inv_correction1), splat(self.inv_correction2));
+        let (lr, eps) = (splat(learning_rate), splat(epsilon));
+        for (((theta, &g), m), v) in params.iter_mut().zip(grad).zip(m).zip(v) {
             // Moments.
-            *m = beta1 * *m + (1.0 - beta1) * g;
-            *v = beta2 * *v + (1.0 - beta2) * g * g;
+            *m = simd.mul_add_e_f32s(b1, *m, simd.mul_f32s(one_minus_b1, g));
+            *v = simd.mul_add_e_f32s(b2, *v, simd.mul_f32s(one_minus_b2, simd.mul_f32s(g, g)));
 
             // Bias correction, then ε (Algorithm 1 order).
-            let m_hat = *m / correction1;
-            let v_hat = *v / correction2;
+            let m_hat = simd.mul_f32s(*m, inv_c1);
+            let v_hat = simd.mul_f32s(*v, inv_c2);
 
             // Update.
+            let denominator = simd.add_f32s(simd.sqrt_f32s(v_hat), eps);
+            let step = simd.div_f32s(simd.mul_f32s(lr, m_hat), denominator);
+            *theta = simd.sub_f32s(*theta, step);
+        }
+
+        // The same for the elements past the last full vector.
+        let tail = params_tail
+            .iter_mut()
+            .zip(grad_tail)
+            .zip(m_tail)
+            .zip(v_tail);
+        for (((theta, &g), m), v) in tail {
+            *m = beta1 * *m + (1.0 - beta1) * g;
+            *v = beta2 * *v + (1.0 - beta2) * g * g;
+            let m_hat = *m * self.inv_correction1;
+            let v_hat = *v * self.inv_correction2;
             *theta -= learning_rate * m_hat / (sqrt_f32(v_hat) + epsilon);
         }
     }
