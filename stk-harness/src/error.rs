@@ -36,6 +36,10 @@ pub enum Error {
     /// A thread pool could not be started.
     #[error("cannot start worker threads: {0}")]
     Thread(String),
+    /// A command-line argument or experiment setting is invalid; the message says which and
+    /// why.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
     /// Input that must not be empty is empty.
     #[error("empty input: {0}")]
     EmptyInput(&'static str),

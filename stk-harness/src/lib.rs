@@ -3,8 +3,12 @@
 
 pub mod dataset;
 mod error;
+pub mod experiment;
+pub mod figures;
 pub mod metrics;
+pub mod model_file;
 mod parallel;
+pub mod tables;
 
 pub use error::{Error, Result};
 pub use parallel::RayonExecutor;

@@ -7,14 +7,27 @@ use clap::{Parser, Subcommand};
 
 /// Spatial transformer K-means: data sets, metrics and the paper's tables.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// With no subcommand, the arguments of `table`.
+    #[command(flatten)]
+    table: TableArgs,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Regenerates the paper's Table 1 and figures (the default): K-means, AI K-means and ST
+    /// K-means on each data set, R runs each, scored on the test split; prints the markdown
+    /// table with the published values and writes JSON, CSV and PNG files to --out.
+    Table(TableArgs),
+    /// Fits one model on a data set (all of it) and writes model.json, centroids.png and
+    /// assignments.csv (per-datum cluster and distance).
+    Fit(FitArgs),
+    /// Assigns data with a model written by `fit`, centroids fixed, and writes a CSV of
+    /// per-datum cluster and distance.
+    Predict(PredictArgs),
     /// Scores a clustering against ground-truth labels: accuracy (Hungarian matching), NMI
     /// (arithmetic normaliser) and ARI.
     ///
@@ -110,7 +123,10 @@ fn parse_size(text: &str) -> Result<(usize, usize), String> {
 
 fn run(cli: Cli) -> stk_harness::Result<()> {
     match cli.command {
-        None => Ok(()),
+        None => table(cli.table),
+        Some(Command::Table(args)) => table(args),
+        Some(Command::Fit(args)) => fit(args),
+        Some(Command::Predict(args)) => predict(args),
         Some(Command::Score { truth, pred }) => score(&truth, &pred),
         Some(Command::Info { data, seed }) => info(&data, seed),
         Some(Command::Generate {
@@ -304,6 +320,385 @@ fn score(truth_path: &Path, pred_path: &Path) -> stk_harness::Result<()> {
     ] {
         println!("{name:<9} {value:.4}  ({:.2}%)", 100.0 * value);
     }
+    Ok(())
+}
+
+/// Overrides of the per-data-set defaults, shared by `table` and `fit`.
+#[derive(Debug, Clone, clap::Args)]
+struct OptionArgs {
+    /// Control points per side of the TPS grid (ST K-means).
+    #[arg(long, value_name = "G")]
+    grid: Option<usize>,
+    /// Adam's learning rate (AI and ST K-means), normalised units.
+    #[arg(long, value_name = "RATE")]
+    lr: Option<f32>,
+    /// Adam steps per alignment: N for both stages, or COARSE,FINE.
+    #[arg(long, value_name = "N|C,F")]
+    steps: Option<stk_harness::experiment::Steps>,
+    /// Lloyd iterations.
+    #[arg(long, value_name = "N")]
+    iters: Option<usize>,
+    /// Blur of the coarse alignment stage, pixels.
+    #[arg(long, value_name = "SIGMA")]
+    blur: Option<f32>,
+    /// Keep about N pictures of each data set (stratified by class, seeded).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// A tiny smoke run: 2 runs, 300 pictures, 3 iterations, 3 + 3 steps.
+    #[arg(long)]
+    quick: bool,
+}
+
+impl OptionArgs {
+    fn options(&self, n_runs: Option<usize>) -> stk_harness::experiment::Options {
+        stk_harness::experiment::Options {
+            grid_size: self.grid,
+            learning_rate: self.lr,
+            steps: self.steps,
+            max_iterations: self.iters,
+            blur_sigma: self.blur,
+            n_runs,
+            limit: self.limit,
+            quick: self.quick,
+        }
+    }
+}
+
+/// How `--select` chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SelectBy {
+    /// The learning rate with the lowest training objective (no labels).
+    Distortion,
+}
+
+/// Arguments of `table` (also taken with no subcommand).
+#[derive(Debug, Clone, clap::Args)]
+struct TableArgs {
+    /// A data set to run, repeatable: rigid-mnist, non-rigid-mnist, mnist-5k (embedded),
+    /// mnist, emnist, audio-mnist, fsdd, rps, face-10, arabic; NAME=PATH gives its path.
+    /// Without any, the embedded default (Rigid MNIST, Non-rigid MNIST, MNIST-5k).
+    #[arg(long = "dataset", value_name = "NAME[=PATH]")]
+    datasets: Vec<String>,
+    /// The path of a data set, repeatable, paired in order with the --dataset names that need
+    /// one.
+    #[arg(long = "data", value_name = "PATH")]
+    data: Vec<PathBuf>,
+    #[command(flatten)]
+    options: OptionArgs,
+    /// Runs per method (default 10, 2 with --quick).
+    #[arg(long, value_name = "R")]
+    runs: Option<usize>,
+    /// Run only run index R (seed base + R), to reproduce one number alone.
+    #[arg(long = "run", value_name = "R")]
+    only_run: Option<usize>,
+    /// Base seed: run r seeds with base + r; data are drawn and split with the base.
+    #[arg(long, value_name = "SEED", default_value_t = stk_harness::experiment::DEFAULT_BASE_SEED)]
+    seed: u64,
+    /// Worker threads; 0 uses every core.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// Output folder for results.json, runs.csv, summary.csv, table.md and the pictures.
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// Choose AI and ST K-means' learning rate by the lowest training objective.
+    #[arg(long, value_enum, value_name = "CRITERION")]
+    select: Option<SelectBy>,
+    /// Learning rates --select tries (default 0.001,0.005,0.01,0.05).
+    #[arg(long = "lrs", value_name = "RATES", value_delimiter = ',')]
+    learning_rates: Vec<f32>,
+    /// Grid sizes at which to report ST K-means' training objective (not selected by).
+    #[arg(long = "grids", value_name = "SIZES", value_delimiter = ',')]
+    grid_sizes: Vec<usize>,
+    /// Skip the pictures.
+    #[arg(long)]
+    no_figures: bool,
+}
+
+/// Where a user command's data come from.
+#[derive(Debug, Clone, clap::Args)]
+struct UserDataArgs {
+    /// Data set path (file or folder); the embedded MNIST-5k (or a set made from it) when
+    /// absent.
+    #[arg(long, value_name = "PATH")]
+    data: Option<PathBuf>,
+    /// Which data set it is, for its defaults (custom when a path is given, else mnist-5k).
+    #[arg(long, value_name = "NAME")]
+    dataset: Option<String>,
+    /// Format (idx, npy, csv, images or audio), when detection from the path is not wanted.
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<stk_harness::dataset::Format>,
+    /// Picture size HxW: for flat non-square .npy/CSV rows, and to resize image folders.
+    #[arg(long, value_name = "HxW", value_parser = parse_size)]
+    size: Option<(usize, usize)>,
+}
+
+impl UserDataArgs {
+    fn source(&self) -> stk_harness::Result<stk_harness::experiment::DatasetSource> {
+        use stk_harness::experiment::{DatasetKind, DatasetSource};
+
+        let kind = match (&self.dataset, &self.data) {
+            (Some(name), _) => name
+                .parse::<DatasetKind>()
+                .map_err(stk_harness::Error::InvalidArgument)?,
+            (None, Some(_)) => DatasetKind::Custom,
+            (None, None) => DatasetKind::Mnist5k,
+        };
+        let mut source = DatasetSource::new(kind, self.data.clone());
+        source.format = self.format;
+        source.image_size = self.size;
+        Ok(source)
+    }
+}
+
+/// Arguments of `fit`.
+#[derive(Debug, Clone, clap::Args)]
+struct FitArgs {
+    #[command(flatten)]
+    data: UserDataArgs,
+    /// The method: kmeans, ai or st.
+    #[arg(long, value_name = "METHOD", default_value = "st")]
+    method: stk_harness::experiment::Method,
+    /// Clusters (default: the number of classes of the data).
+    #[arg(long, value_name = "K")]
+    k: Option<usize>,
+    #[command(flatten)]
+    options: OptionArgs,
+    /// Seed of the k-means++ initialisation and of --limit's subsample.
+    #[arg(long, value_name = "SEED", default_value_t = 0)]
+    seed: u64,
+    /// Worker threads; 0 uses every core.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// Output folder for model.json, centroids.png and assignments.csv.
+    #[arg(long, value_name = "DIR", default_value = "out/fit")]
+    out: PathBuf,
+}
+
+/// Arguments of `predict`.
+#[derive(Debug, Clone, clap::Args)]
+struct PredictArgs {
+    /// A model file written by `fit`.
+    #[arg(long, value_name = "FILE")]
+    model: PathBuf,
+    #[command(flatten)]
+    data: UserDataArgs,
+    /// Keep about N pictures (stratified by class, seeded by --seed).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Seed of --limit's subsample.
+    #[arg(long, value_name = "SEED", default_value_t = 0)]
+    seed: u64,
+    /// Worker threads; 0 uses every core.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// The CSV of per-datum cluster and distance to write.
+    #[arg(long, value_name = "FILE", default_value = "predictions.csv")]
+    out: PathBuf,
+}
+
+/// Feeds one progress bar per series of fits (data set x method) from the experiment's events.
+fn progress_observer() -> impl FnMut(stk_harness::experiment::Event<'_>) {
+    use indicatif::{ProgressBar, ProgressStyle};
+    use stk_harness::experiment::Event;
+
+    let style = ProgressStyle::with_template(
+        "{prefix} [{bar:30}] {pos}/{len} iterations, {elapsed} elapsed, ETA {eta} {msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    let mut current: Option<(ProgressBar, u64)> = None;
+    move |event| match event {
+        Event::DatasetStarted {
+            dataset,
+            n_train,
+            n_test,
+            n_clusters,
+        } => log::info!(
+            "{dataset}: {n_train} training and {n_test} test pictures, {n_clusters} clusters"
+        ),
+        Event::FitStarted {
+            label,
+            n_runs,
+            max_iterations,
+        } => {
+            let per_run = max_iterations as u64;
+            let bar = ProgressBar::new(n_runs as u64 * per_run)
+                .with_style(style.clone())
+                .with_prefix(label.to_owned());
+            current = Some((bar, per_run));
+        }
+        Event::Iteration { run_pos, progress } => {
+            if let Some((bar, per_run)) = &current {
+                bar.set_position(run_pos as u64 * per_run + progress.iteration as u64);
+                bar.set_message(format!(
+                    "run {}: objective {:.5e}",
+                    run_pos + 1,
+                    progress.record.objective
+                ));
+            }
+        }
+        Event::RunFinished { run_pos, record } => {
+            if let Some((bar, per_run)) = &current {
+                bar.set_position((run_pos as u64 + 1) * per_run);
+                bar.set_message(format!(
+                    "run {}: objective {:.5e}, test accuracy {:.1}%",
+                    run_pos + 1,
+                    record.train_objective,
+                    100.0 * record.test.accuracy
+                ));
+            }
+        }
+        Event::FitFinished { label } => {
+            if let Some((bar, _)) = current.take() {
+                let seconds = bar.elapsed().as_secs_f64();
+                bar.finish_and_clear();
+                log::info!("{label}: done in {seconds:.1} s");
+            }
+        }
+    }
+}
+
+/// Runs the table and prints it; times go to stderr so that stdout depends only on the results.
+fn table(args: TableArgs) -> stk_harness::Result<()> {
+    use stk_harness::experiment::{self, Selection, TableSpec};
+
+    let sources = experiment::pair_sources(&args.datasets, &args.data)?;
+    let selection = args.select.map(|SelectBy::Distortion| Selection {
+        learning_rates: if args.learning_rates.is_empty() {
+            experiment::DEFAULT_SELECT_LEARNING_RATES.to_vec()
+        } else {
+            args.learning_rates.clone()
+        },
+    });
+    if selection.is_none() && !args.learning_rates.is_empty() {
+        return Err(stk_harness::Error::InvalidArgument(
+            "--lrs needs --select distortion".to_owned(),
+        ));
+    }
+    let spec = TableSpec {
+        sources,
+        options: args.options.options(args.runs),
+        base_seed: args.seed,
+        selection,
+        grid_sizes: args.grid_sizes.clone(),
+        only_run: args.only_run,
+        out_dir: args.out.clone(),
+        figures: !args.no_figures,
+    };
+    let executor = stk_harness::RayonExecutor::new(args.threads)?;
+    log::info!(
+        "base_seed {}, {} worker threads, output in {}",
+        spec.base_seed,
+        executor.n_threads(),
+        spec.out_dir.display()
+    );
+    let report = experiment::run_table(&spec, &executor, &mut progress_observer())?;
+    std::fs::create_dir_all(&spec.out_dir).map_err(|source| stk_harness::Error::Io {
+        path: spec.out_dir.clone(),
+        source,
+    })?;
+    let files = stk_harness::tables::write_outputs(&report, &spec.out_dir)?;
+
+    print!("{}", stk_harness::tables::markdown(&report));
+    for d in &report.datasets {
+        let methods: Vec<String> = d
+            .methods
+            .iter()
+            .map(|m| format!("{} {:.1} s", m.method.name(), m.seconds))
+            .collect();
+        eprintln!(
+            "time      {}: {:.1} s ({})",
+            d.dataset,
+            d.seconds,
+            methods.join(", ")
+        );
+    }
+    eprintln!(
+        "time      total: {:.1} s on {} threads",
+        report.seconds, report.n_threads
+    );
+    for path in files.iter().chain(
+        report
+            .datasets
+            .iter()
+            .flat_map(|d| d.figures.iter().map(|f| &f.path)),
+    ) {
+        eprintln!("wrote     {}", path.display());
+    }
+    Ok(())
+}
+
+/// Fits one model on a user's data and prints what it wrote.
+fn fit(args: FitArgs) -> stk_harness::Result<()> {
+    use stk_harness::experiment::{self, FitSpec};
+
+    let spec = FitSpec {
+        source: args.data.source()?,
+        method: args.method,
+        n_clusters: args.k,
+        options: args.options.options(None),
+        seed: args.seed,
+        out_dir: args.out.clone(),
+    };
+    let executor = stk_harness::RayonExecutor::new(args.threads)?;
+    let outcome = experiment::fit_command(&spec, &executor, &mut progress_observer())?;
+    let report = &outcome.report;
+    println!("data set    {}", outcome.dataset);
+    println!(
+        "pictures    {} of {} x {}",
+        outcome.n_samples, outcome.height, outcome.width
+    );
+    println!(
+        "method      {} ({:?})",
+        spec.method.name(),
+        outcome.config.warp
+    );
+    println!("clusters    {}", outcome.config.n_clusters);
+    println!("seed        {}", spec.seed);
+    println!(
+        "iterations  {}{}",
+        report.iterations,
+        if report.converged { " (converged)" } else { "" }
+    );
+    println!("objective   {:.6e}", report.objective);
+    println!("distortion  {:.6e}", report.distortion);
+    println!(
+        "labels      accuracy {:.2}%, NMI {:.2}%, ARI {:.2}% (on the fitted data)",
+        100.0 * outcome.scores.accuracy,
+        100.0 * outcome.scores.nmi,
+        100.0 * outcome.scores.ari
+    );
+    println!("model       {}", outcome.model_path.display());
+    println!("centroids   {}", outcome.centroids_path.display());
+    println!("assignments {}", outcome.assignments_path.display());
+    eprintln!("time        {:.1} s", outcome.seconds);
+    Ok(())
+}
+
+/// Assigns a user's data with a saved model and prints a summary.
+fn predict(args: PredictArgs) -> stk_harness::Result<()> {
+    use stk_harness::experiment::{self, PredictSpec};
+
+    let spec = PredictSpec {
+        model_path: args.model.clone(),
+        source: args.data.source()?,
+        limit: args.limit,
+        seed: args.seed,
+        out: args.out.clone(),
+    };
+    let executor = stk_harness::RayonExecutor::new(args.threads)?;
+    let outcome = experiment::predict_command(&spec, &executor)?;
+    println!("pictures    {}", outcome.n_samples);
+    let sizes: Vec<String> = outcome.cluster_sizes.iter().map(usize::to_string).collect();
+    println!("clusters    {} (sizes {})", sizes.len(), sizes.join(" "));
+    println!("objective   {:.6e}", outcome.objective);
+    println!(
+        "labels      accuracy {:.2}%, NMI {:.2}%, ARI {:.2}%",
+        100.0 * outcome.scores.accuracy,
+        100.0 * outcome.scores.nmi,
+        100.0 * outcome.scores.ari
+    );
+    println!("assignments {}", outcome.out.display());
     Ok(())
 }
 
