@@ -39,7 +39,7 @@ impl<'a> Images<'a> {
             return Err(Error::EmptyInput);
         }
         let n_pixels = height * width;
-        if pixels.len() % n_pixels != 0 {
+        if !pixels.len().is_multiple_of(n_pixels) {
             return Err(Error::ShapeMismatch {
                 what: "pixel buffer (a multiple of height × width)",
                 expected: (pixels.len() / n_pixels + 1) * n_pixels,

@@ -13,6 +13,59 @@
 //! for coarse-to-fine alignment ([`GaussianBlur`]) and a batched forward/backward/Adam step in
 //! buffers sized once ([`StepWorkspace`]). Gradients are written by hand.
 //!
+//! On top of them sits the clustering of the paper, one code path for three methods chosen by
+//! the warp family: K-means (identity), AI K-means (affine) and ST K-means (TPS). Seed with
+//! [`kmeans_plus_plus`], run [`fit`] (or drive a [`Lloyd`] yourself), and assign new data with
+//! [`Model::predict`]. The core is single-threaded; an [`Executor`] lets a caller run the
+//! independent tasks of each pass on threads, with bit-identical results for any number of
+//! them.
+//!
+//! # Example
+//!
+//! Cluster rings and bars drawn at different places with ST K-means, then assign a new ring:
+//!
+//! ```
+//! use rand_core::SeedableRng;
+//! use stk_core::{Images, KMeansConfig, SerialExecutor, WarpFamily, fit, gather, kmeans_plus_plus};
+//!
+//! const SIDE: usize = 16;
+//! // A ring (radius 4) or a vertical bar centred at (cx, cy), strokes about one pixel wide.
+//! let draw = |ring: bool, cx: f32, cy: f32| -> Vec<f32> {
+//!     (0..SIDE * SIDE)
+//!         .map(|p| {
+//!             let (x, y) = ((p % SIDE) as f32 - cx, (p / SIDE) as f32 - cy);
+//!             let d = if ring {
+//!                 ((x * x + y * y).sqrt() - 4.0).abs()
+//!             } else {
+//!                 x.abs() + (y.abs() - 4.0).max(0.0)
+//!             };
+//!             (-d * d).exp()
+//!         })
+//!         .collect()
+//! };
+//! let pixels: Vec<f32> = (0..8)
+//!     .flat_map(|i| draw(i % 2 == 0, 6.5 + (i / 2) as f32 * 0.7, 8.5 - (i / 2) as f32 * 0.5))
+//!     .collect();
+//! let images = Images::new(&pixels, SIDE, SIDE)?;
+//!
+//! let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
+//! let initial = gather(&images, &kmeans_plus_plus(&images, 2, &mut rng)?);
+//! let config = KMeansConfig::new(2, WarpFamily::Tps { grid_size: 4 });
+//! let fit = fit(&config, &images, &initial, &SerialExecutor, &mut |_| {})?;
+//!
+//! // Rings in one cluster, bars in the other.
+//! let rings = fit.training.assignments[0];
+//! for (i, &cluster) in fit.training.assignments.iter().enumerate() {
+//!     assert_eq!(cluster == rings, i % 2 == 0);
+//! }
+//!
+//! // A ring at a place none of the data had goes with the rings.
+//! let new_ring = draw(true, 8.0, 7.0);
+//! let prediction = fit.model.predict(&Images::new(&new_ring, SIDE, SIDE)?, &SerialExecutor)?;
+//! assert_eq!(prediction.assignments, [rings]);
+//! # Ok::<(), stk_core::Error>(())
+//! ```
+//!
 //! # Conventions
 //!
 //! - Pixels and parameters are `f32`; long sums (losses) are `f64`, as is the TPS solve.
@@ -33,7 +86,7 @@
 //! - `std` (default): lets `pulp` use std's cached CPU-feature detection (without it, `pulp`
 //!   reads CPUID itself) and enables nalgebra's `std`.
 //!
-//! # Example
+//! # Aligning one pair
 //!
 //! Align a blob onto a copy of itself shifted one pixel right with an affine warp:
 //!

@@ -10,7 +10,7 @@ pub enum Error {
     #[error(transparent)]
     Core(#[from] stk_core::Error),
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("cannot read or write {}", path.display())]
     Io {
         /// The file.
         path: PathBuf,

@@ -17,6 +17,7 @@ use crate::kmeans::config::KMeansConfig;
 use crate::kmeans::init::squared_distance;
 use crate::math;
 use crate::sampler::BilinearSampler;
+use crate::step::CHUNK;
 use crate::warp::{Warp, WarpFamily};
 
 /// The outcome of aligning one datum onto every centroid.
@@ -109,7 +110,7 @@ impl PassInputs<'_> {
 
 /// One unit of a pass: a contiguous range of data and the scratch it runs in.
 ///
-/// Created by the clustering and handed to an [`Executor`](super::Executor), which calls
+/// Created by the clustering and handed to an [`Executor`](crate::Executor), which calls
 /// [`run`](Task::run) once on each.
 #[derive(Debug)]
 pub struct Task<'a> {
@@ -175,8 +176,10 @@ impl<'a> Task<'a> {
 
 /// Scratch of one task, sized once from (image size, warp, K, batch size).
 ///
-/// Memory: about `batch_size · K · (5 n + 8 P)` floats for the pairs of one batch, plus
-/// `batch_size · n` for blurred data and `K · n` fixed-point sums (n pixels, P parameters).
+/// Memory, in 4-byte floats unless said: `batch_size · K · (6 P + 16)` for the parameters,
+/// Adam moments and losses of one batch's pairs, `5 n` per pair of one cache-sized chunk
+/// (32 pairs), `batch_size · n` for blurred data, and `K · n` 8-byte fixed-point sums (n pixels,
+/// P parameters). For 28 × 28 digits, K = 10, a 4 × 4 grid and batches of 64: about 2 MiB.
 #[derive(Debug)]
 pub struct Worker {
     sampler: BilinearSampler,
@@ -241,9 +244,9 @@ impl Worker {
             objective: vec![0.0; pairs],
             distortion: vec![0.0; pairs],
             grad: vec![0.0; pairs * p],
-            coords: vec![0.0; pairs * 2 * n],
-            grad_coords: vec![0.0; pairs * 2 * n],
-            warped: vec![0.0; pairs * n],
+            coords: vec![0.0; pairs.min(CHUNK) * 2 * n],
+            grad_coords: vec![0.0; pairs.min(CHUNK) * 2 * n],
+            warped: vec![0.0; pairs.min(CHUNK) * n],
             blurred: if PassInputs::blurs(config) {
                 vec![0.0; config.batch_size * n]
             } else {
@@ -294,29 +297,38 @@ impl Worker {
             let offset = batch_idx * batch;
             let nb = results.len();
 
-            // The warp of each datum onto its own cluster, all in one product.
-            for (d, r) in results.iter().enumerate() {
-                let pair = (offset + d) * k + r.cluster as usize;
-                self.params[d * p..(d + 1) * p].copy_from_slice(&warm[pair * p..(pair + 1) * p]);
-            }
-            let coords = &mut self.coords[..nb * 2 * n];
-            inputs.warp.coords_into(&self.params[..nb * p], coords);
+            // The warp of each datum onto its own cluster, a chunk per product.
+            for chunk_start in (0..nb).step_by(CHUNK) {
+                let len = CHUNK.min(nb - chunk_start);
+                for local in 0..len {
+                    let d = chunk_start + local;
+                    let pair = (offset + d) * k + results[d].cluster as usize;
+                    self.params[local * p..(local + 1) * p]
+                        .copy_from_slice(&warm[pair * p..(pair + 1) * p]);
+                }
+                let coords = &mut self.coords[..len * 2 * n];
+                inputs.warp.coords_into(&self.params[..len * p], coords);
 
-            for (d, r) in results.iter().enumerate() {
-                let datum = inputs.data.image(start + offset + d);
-                let warped = &mut self.warped[..n];
-                if p == 0 {
-                    warped.copy_from_slice(datum);
-                } else {
-                    self.sampler
-                        .warp_into(datum, &coords[d * 2 * n..(d + 1) * 2 * n], warped);
+                for local in 0..len {
+                    let d = chunk_start + local;
+                    let datum = inputs.data.image(start + offset + d);
+                    let warped = &mut self.warped[..n];
+                    if p == 0 {
+                        warped.copy_from_slice(datum);
+                    } else {
+                        self.sampler.warp_into(
+                            datum,
+                            &coords[local * 2 * n..(local + 1) * 2 * n],
+                            warped,
+                        );
+                    }
+                    let cluster = results[d].cluster as usize;
+                    let sums = &mut self.sums[cluster * n..(cluster + 1) * n];
+                    for (s, &v) in sums.iter_mut().zip(warped.iter()) {
+                        *s += to_fixed(v, inputs.fixed_scale);
+                    }
+                    self.counts[cluster] += 1;
                 }
-                let cluster = r.cluster as usize;
-                let sums = &mut self.sums[cluster * n..(cluster + 1) * n];
-                for (s, &v) in sums.iter_mut().zip(warped.iter()) {
-                    *s += to_fixed(v, inputs.fixed_scale);
-                }
-                self.counts[cluster] += 1;
             }
         }
     }
@@ -501,38 +513,46 @@ impl Worker {
         let p = warp.n_params();
         let align = &inputs.config.align;
 
-        // Forward: sampling coordinates of all pairs, one product.
-        let coords = &mut self.coords[..pairs * 2 * n];
-        warp.coords_into(&self.params[..pairs * p], coords);
+        // Pairs go through in chunks whose coordinates stay in cache; within a chunk the
+        // forward and the backward are one matrix product each.
+        for chunk_start in (0..pairs).step_by(CHUNK) {
+            let len = CHUNK.min(pairs - chunk_start);
+            let coords = &mut self.coords[..len * 2 * n];
+            let grad_coords = &mut self.grad_coords[..len * 2 * n];
+            warp.coords_into(
+                &self.params[chunk_start * p..(chunk_start + len) * p],
+                coords,
+            );
 
-        // Data term and its coordinate gradient, pair by pair.
-        for pair in 0..pairs {
-            let (d, c) = (pair / k, pair % k);
-            let (datum, target) = if blurred {
-                (
-                    &self.blurred[d * n..(d + 1) * n],
-                    &inputs.blurred_centroids[c * n..(c + 1) * n],
-                )
-            } else {
-                (
-                    inputs.data.image(first + d),
-                    &inputs.centroids[c * n..(c + 1) * n],
-                )
-            };
-            self.distortion[pair] = self.sampler.warp_loss_grad_into(
-                datum,
-                target,
-                &coords[pair * 2 * n..(pair + 1) * 2 * n],
-                &mut self.warped[pair * n..(pair + 1) * n],
-                &mut self.grad_coords[pair * 2 * n..(pair + 1) * 2 * n],
+            // Data term and its coordinate gradient, pair by pair.
+            for local in 0..len {
+                let pair = chunk_start + local;
+                let (d, c) = (pair / k, pair % k);
+                let (datum, target) = if blurred {
+                    (
+                        &self.blurred[d * n..(d + 1) * n],
+                        &inputs.blurred_centroids[c * n..(c + 1) * n],
+                    )
+                } else {
+                    (
+                        inputs.data.image(first + d),
+                        &inputs.centroids[c * n..(c + 1) * n],
+                    )
+                };
+                self.distortion[pair] = self.sampler.warp_loss_grad_into(
+                    datum,
+                    target,
+                    &coords[local * 2 * n..(local + 1) * 2 * n],
+                    &mut self.warped[local * n..(local + 1) * n],
+                    &mut grad_coords[local * 2 * n..(local + 1) * 2 * n],
+                );
+            }
+
+            warp.grad_params_into(
+                grad_coords,
+                &mut self.grad[chunk_start * p..(chunk_start + len) * p],
             );
         }
-
-        // Backward: parameter gradients of all pairs, one product.
-        warp.grad_params_into(
-            &self.grad_coords[..pairs * 2 * n],
-            &mut self.grad[..pairs * p],
-        );
 
         // Penalties.
         for pair in 0..pairs {

@@ -8,11 +8,15 @@
 //!
 //! | parameter | distribution |
 //! |---|---|
-//! | rotation θ | uniform in [−30°, 30°] |
-//! | scale s (isotropic) | uniform in [0.8, 1.2] |
-//! | shear k (horizontal, x ← x + k y) | uniform in [−0.2, 0.2] |
-//! | translation (t_x, t_y) | each uniform in [−3, 3] pixels |
-//! | TPS (non-rigid only) | 4 x 4 control points; each of the 32 displacement coordinates uniform in [−0.12, 0.12] normalised units (±1.6 pixels on 28) |
+//! | rotation θ | uniform in [−15°, 15°] |
+//! | scale s (isotropic) | uniform in [0.9, 1.1] |
+//! | shear k (horizontal, x ← x + k y) | uniform in [−0.1, 0.1] |
+//! | translation (t_x, t_y) | each uniform in [−2, 2] pixels |
+//! | TPS (non-rigid only) | 4 x 4 control points; each of the 32 displacement coordinates uniform in [−0.08, 0.08] normalised units (±1.1 pixels on 28) |
+//!
+//! These ranges were set so that plain K-means lands near the paper's level on these sets
+//! (about 60 to 75 % accuracy against the published 68 and 61): with twice the ranges it fell
+//! to 35 to 43 %, far below, a sign the paper's warps were milder than that.
 //!
 //! # Geometry
 //!
@@ -71,8 +75,8 @@ impl SyntheticKind {
 ///
 /// # Defaults
 ///
-/// `n_per_class = 100`, `max_rotation_deg = 30`, `scale_range = (0.8, 1.2)`, `max_shear = 0.2`,
-/// `max_translation_px = 3`, `tps_grid_size = 4`, `max_tps_displacement = 0.12`,
+/// `n_per_class = 100`, `max_rotation_deg = 15`, `scale_range = (0.9, 1.1)`, `max_shear = 0.1`,
+/// `max_translation_px = 2`, `tps_grid_size = 4`, `max_tps_displacement = 0.08`,
 /// `test_fraction = 1/3`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntheticConfig {
@@ -98,12 +102,12 @@ impl Default for SyntheticConfig {
     fn default() -> Self {
         SyntheticConfig {
             n_per_class: 100,
-            max_rotation_deg: 30.0,
-            scale_range: (0.8, 1.2),
-            max_shear: 0.2,
-            max_translation_px: 3.0,
+            max_rotation_deg: 15.0,
+            scale_range: (0.9, 1.1),
+            max_shear: 0.1,
+            max_translation_px: 2.0,
             tps_grid_size: 4,
-            max_tps_displacement: 0.12,
+            max_tps_displacement: 0.08,
             test_fraction: 1.0 / 3.0,
         }
     }
@@ -555,12 +559,12 @@ mod tests {
         assert_eq!(ds.class_counts(), vec![12; 10]);
         let warps = ds.warps.as_ref().unwrap();
         for (i, r) in warps.iter().enumerate() {
-            assert!(r.rotation_deg.abs() <= 30.0);
-            assert!((0.8..=1.2).contains(&r.scale));
-            assert!(r.shear.abs() <= 0.2);
-            assert!(r.translation_px.iter().all(|t| t.abs() <= 3.0));
+            assert!(r.rotation_deg.abs() <= 15.0);
+            assert!((0.9..=1.1).contains(&r.scale));
+            assert!(r.shear.abs() <= 0.1);
+            assert!(r.translation_px.iter().all(|t| t.abs() <= 2.0));
             assert_eq!(r.tps_displacement.len(), 32);
-            assert!(r.tps_max_abs() <= 0.12);
+            assert!(r.tps_max_abs() <= 0.08);
             assert_eq!(source.labels[r.source_idx as usize], ds.labels[i]);
             // One source digit per class.
             assert_eq!(r.source_idx, warps[(i / 12) * 12].source_idx);
@@ -570,7 +574,7 @@ mod tests {
             .iter()
             .map(|r| r.rotation_deg.abs())
             .fold(0.0, f32::max);
-        assert!(max_rotation > 20.0, "{max_rotation}");
+        assert!(max_rotation > 10.0, "{max_rotation}");
         // The warped digits keep most of their ink and differ from each other.
         let ink = |img: &[f32]| img.iter().map(|&v| f64::from(v)).sum::<f64>();
         let source_ink = ink(source.image(warps[0].source_idx as usize));
