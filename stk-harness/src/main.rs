@@ -180,13 +180,13 @@ fn info(args: &DataArgs, seed: u64) -> stk_harness::Result<()> {
 
     let started = std::time::Instant::now();
     let (ds, source) = load_data(args)?;
-    let load_seconds = started.elapsed().as_secs_f64();
+    // Timing goes to the log (stderr), so that stdout stays the same from run to run.
+    log::info!("loaded in {:.2} s", started.elapsed().as_secs_f64());
     let (low, high) = ds.value_range();
     let mean = ds.images.iter().map(|&v| f64::from(v)).sum::<f64>() / ds.images.len().max(1) as f64;
 
     println!("data set  {}", ds.name);
     println!("source    {source}");
-    println!("loaded    in {load_seconds:.2} s");
     println!("samples   {}", ds.n_samples());
     println!("image     {} x {} (height x width)", ds.height, ds.width);
     println!("values    [{low:.4}, {high:.4}], mean {mean:.4}");
