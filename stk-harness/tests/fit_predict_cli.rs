@@ -86,7 +86,11 @@ fn predict_on_the_training_data_reproduces_the_clusters_of_fit() {
         "--out",
         predictions.to_str().unwrap(),
     ]);
-    assert!(output.status.success(), "predict failed: {}", stderr(&output));
+    assert!(
+        output.status.success(),
+        "predict failed: {}",
+        stderr(&output)
+    );
 
     let fitted = clusters_and_distances(&out.join("assignments.csv"));
     let predicted = clusters_and_distances(&predictions);
@@ -124,7 +128,9 @@ fn predict_refuses_pictures_of_another_size() {
     let csv = dir.path().join("small.csv");
     let mut text = (0..16).map(|i| format!("p{i},")).collect::<String>() + "label\n";
     for row in 0..20 {
-        let pixels: String = (0..16).map(|i| format!("{},", (row * 7 + i) % 256)).collect();
+        let pixels: String = (0..16)
+            .map(|i| format!("{},", (row * 7 + i) % 256))
+            .collect();
         text.push_str(&format!("{pixels}{}\n", row % 2));
     }
     std::fs::write(&csv, text).unwrap();
