@@ -16,7 +16,10 @@
 //! On top of them sits the clustering of the paper, one code path for three methods chosen by
 //! the warp family: K-means (identity), AI K-means (affine) and ST K-means (TPS). Seed with
 //! [`kmeans_plus_plus`], run [`fit`] (or drive a [`Lloyd`] yourself), and assign new data with
-//! [`Model::predict`]. The core is single-threaded; an [`Executor`] lets a caller run the
+//! [`Model::predict`]. A fit with a warp starts with a plain K-means warm-up on the raw pixels
+//! ([`KMeansConfig::identity_iterations`]) and only then aligns, so that the partition settles
+//! before a flexible warp can pull a datum towards another class's centroid. The core is
+//! single-threaded; an [`Executor`] lets a caller run the
 //! independent tasks of each pass on threads, with bit-identical results for any number of
 //! them.
 //!

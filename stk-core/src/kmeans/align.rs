@@ -87,6 +87,8 @@ pub(crate) struct PassInputs<'a> {
     pub centroids: &'a [f32],
     /// `K × n` blurred centroids, for the coarse stage (empty when it does not blur).
     pub blurred_centroids: &'a [f32],
+    /// Hold the warp at the identity: no alignment runs (the identity warm-up of a fit).
+    pub identity_only: bool,
     /// Hold the warp to its affine part in every stage.
     pub affine_only: bool,
     /// Alignment rounds per pair, each warm-starting from the previous round's best.
@@ -313,7 +315,7 @@ impl Worker {
                     let d = chunk_start + local;
                     let datum = inputs.data.image(start + offset + d);
                     let warped = &mut self.warped[..n];
-                    if p == 0 {
+                    if p == 0 || inputs.identity_only {
                         warped.copy_from_slice(datum);
                     } else {
                         self.sampler.warp_into(
@@ -355,8 +357,10 @@ impl Worker {
             _ => self.params[..pairs * p].fill(0.0),
         }
 
-        if p == 0 {
-            // Plain K-means: the distance is exact, nothing to optimise.
+        if p == 0 || inputs.identity_only {
+            // Plain K-means, or a warp held at the identity (whose penalties are 0): the
+            // distance is exact, nothing to optimise.
+            self.best[..pairs * p].fill(0.0);
             for (pair, (obj, dist)) in self.best_objective[..pairs]
                 .iter_mut()
                 .zip(&mut self.best_distortion[..pairs])

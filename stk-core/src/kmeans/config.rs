@@ -78,12 +78,18 @@ pub struct KMeansConfig {
     pub warp: WarpFamily,
     /// How each (datum, centroid) pair is aligned.
     pub align: AlignConfig,
-    /// Most Lloyd iterations.
+    /// Most Lloyd iterations after the identity warm-up (all of them for the identity family).
     pub max_iterations: usize,
     /// Stop once the objective's relative decrease over one iteration falls below this.
     pub tolerance: f64,
-    /// Lloyd iterations, from the first, during which a TPS warp is held to its affine part
-    /// (one warp family at a time: rigid alignment settles before non-rigid detail).
+    /// Most Lloyd iterations of a warm-up, from the first, during which the warp is held at the
+    /// identity: plain K-means on the raw pixels, ending early by the stopping rules of
+    /// [`Lloyd`](crate::Lloyd). The partition settles on pixels before a flexible warp can pull
+    /// a datum towards the centroid of another class. Not counted by `max_iterations`; without
+    /// effect for the identity family.
+    pub identity_iterations: usize,
+    /// Lloyd iterations, after the identity warm-up, during which a TPS warp is held to its
+    /// affine part (one warp family at a time: rigid alignment settles before non-rigid detail).
     pub affine_iterations: usize,
     /// Start each pair's alignment from its result of the previous iteration (else from the
     /// identity). Warm starts are what makes the objective decrease monotonically.
@@ -101,8 +107,8 @@ pub struct KMeansConfig {
 
 impl KMeansConfig {
     /// Returns the default configuration for `n_clusters` clusters with warp family `warp`:
-    /// [`AlignConfig::default`], at most 30 iterations, tolerance 1e-4, 3 affine-only
-    /// iterations, warm starts, no minimum cluster share, 3 predict rounds, batches of 64.
+    /// [`AlignConfig::default`], at most 30 iterations after at most 50 of identity warm-up,
+    /// tolerance 1e-4, 3 affine-only iterations, warm starts, no minimum cluster share, 3 predict rounds, batches of 64.
     #[must_use]
     pub fn new(n_clusters: usize, warp: WarpFamily) -> Self {
         Self {
@@ -111,6 +117,7 @@ impl KMeansConfig {
             align: AlignConfig::default(),
             max_iterations: 30,
             tolerance: 1e-4,
+            identity_iterations: 50,
             affine_iterations: 3,
             warm_start: true,
             min_cluster_share: 0.0,

@@ -12,7 +12,7 @@ use crate::kmeans::align::{
 use crate::kmeans::config::KMeansConfig;
 use crate::kmeans::executor::Executor;
 use crate::kmeans::model::{Fit, FitReport, IterationRecord, Model, Prediction, Progress};
-use crate::warp::Warp;
+use crate::warp::{Warp, WarpFamily};
 
 /// Fits K-means with the warp family of `config` from `initial_centroids` (`K × n`, for
 /// example from [`kmeans_plus_plus`](crate::kmeans_plus_plus)), calling `progress` after
@@ -35,7 +35,7 @@ pub fn fit(
         let record = lloyd.iterate();
         progress(&Progress {
             iteration: lloyd.iterations(),
-            max_iterations: config.max_iterations,
+            max_iterations: lloyd.iteration_limit(),
             record,
         });
     }
@@ -43,6 +43,12 @@ pub fn fit(
 }
 
 /// Lloyd's algorithm one iteration at a time, for callers that drive the loop themselves.
+///
+/// A fit with a warp starts with an identity warm-up: up to
+/// [`identity_iterations`](KMeansConfig::identity_iterations) iterations of plain K-means,
+/// until a stopping rule below fires; then up to `max_iterations` iterations with the warp,
+/// the first [`affine_iterations`](KMeansConfig::affine_iterations) of them holding a TPS warp
+/// to its affine part.
 ///
 /// Each [`iterate`](Lloyd::iterate):
 ///
@@ -79,6 +85,10 @@ pub struct Lloyd<'a> {
     results: Vec<DatumResult>,
     previous: Vec<u32>,
     history: Vec<IterationRecord>,
+    /// Iterations of the identity warm-up run so far.
+    warmup_iterations: usize,
+    /// Whether the next iteration belongs to the identity warm-up.
+    in_warmup: bool,
     converged: bool,
 }
 
@@ -133,6 +143,8 @@ impl<'a> Lloyd<'a> {
             results: vec![DatumResult::default(); n_samples],
             previous: vec![u32::MAX; n_samples],
             history: Vec::new(),
+            warmup_iterations: 0,
+            in_warmup: config.warp != WarpFamily::Identity && config.identity_iterations > 0,
             converged: false,
             config: *config,
             data: *data,
@@ -144,13 +156,27 @@ impl<'a> Lloyd<'a> {
     /// Returns whether a stopping rule fired or the iteration limit is reached.
     #[must_use]
     pub fn is_done(&self) -> bool {
-        self.converged || self.history.len() >= self.config.max_iterations
+        self.converged
+            || (!self.in_warmup
+                && self.history.len() - self.warmup_iterations >= self.config.max_iterations)
     }
 
-    /// Returns the number of iterations run.
+    /// Returns the number of iterations run, identity warm-up included.
     #[must_use]
     pub fn iterations(&self) -> usize {
         self.history.len()
+    }
+
+    /// Returns the most iterations the fit can still reach, identity warm-up included: the
+    /// warm-up's limit while it runs, the iterations it took once it ended.
+    #[must_use]
+    pub fn iteration_limit(&self) -> usize {
+        let warmup = if self.in_warmup {
+            self.config.identity_iterations
+        } else {
+            self.warmup_iterations
+        };
+        warmup + self.config.max_iterations
     }
 
     /// Returns the current centroids, `K × n`.
@@ -164,6 +190,8 @@ impl<'a> Lloyd<'a> {
     pub fn iterate(&mut self) -> IterationRecord {
         let n = self.warp.n_pixels();
         let p = self.warp.n_params();
+        let warmup = self.in_warmup;
+        let warped_iterations = self.history.len() - self.warmup_iterations;
         if let Some(blur) = &mut self.centroid_blur {
             blur_all(blur, &self.centroids, &mut self.blurred_centroids, n);
         }
@@ -174,7 +202,8 @@ impl<'a> Lloyd<'a> {
             data: self.data,
             centroids: &self.centroids,
             blurred_centroids: &self.blurred_centroids,
-            affine_only: self.history.len() < self.config.affine_iterations,
+            identity_only: warmup,
+            affine_only: warped_iterations < self.config.affine_iterations,
             rounds: 1,
             fixed_scale: self.fixed_scale,
         };
@@ -217,7 +246,14 @@ impl<'a> Lloyd<'a> {
         let stalled = self.history.last().is_some_and(|last| {
             last.objective - objective <= self.config.tolerance * last.objective.abs()
         });
-        self.converged = n_changed == 0 || objective == 0.0 || stalled;
+        let settled = n_changed == 0 || objective == 0.0 || stalled;
+        if warmup {
+            // The end of the warm-up is not the end of the fit.
+            self.warmup_iterations += 1;
+            self.in_warmup = !settled && self.warmup_iterations < self.config.identity_iterations;
+        } else {
+            self.converged = settled;
+        }
 
         let record = IterationRecord {
             objective,
@@ -321,6 +357,7 @@ fn predict_with(
         data: *data,
         centroids,
         blurred_centroids: &blurred_centroids,
+        identity_only: false,
         affine_only: false,
         rounds: config.predict_rounds,
         fixed_scale: 1.0,
@@ -534,7 +571,6 @@ fn reseed(config: &KMeansConfig, results: &mut [DatumResult], warm: &mut [f32], 
 mod tests {
     use super::*;
     use crate::kmeans::executor::SerialExecutor;
-    use crate::warp::WarpFamily;
 
     fn plain(n_clusters: usize) -> KMeansConfig {
         KMeansConfig::new(n_clusters, WarpFamily::Identity)
@@ -654,6 +690,54 @@ mod tests {
             let again = fit.model.predict(&images, &SerialExecutor).unwrap();
             assert_eq!(again, fit.training, "{warp:?}");
         }
+    }
+
+    #[test]
+    fn a_warped_fit_starts_by_replaying_plain_kmeans() {
+        let pixels: Vec<f32> = (0..12 * 16)
+            .map(|i| (((i * 7919) % 23) as f32) / 23.0)
+            .collect();
+        let images = Images::new(&pixels, 4, 4).unwrap();
+        let init = [images.image(0), images.image(5), images.image(9)].concat();
+        let plain = fit(&plain(3), &images, &init, &SerialExecutor, &mut |_| {}).unwrap();
+        assert!(plain.report.converged);
+        let warmup = plain.report.iterations;
+        assert!(
+            warmup >= 2,
+            "the toy data settle at once; the test needs a longer warm-up"
+        );
+        for warp in [WarpFamily::Affine, WarpFamily::Tps { grid_size: 3 }] {
+            let mut config = KMeansConfig::new(3, warp);
+            config.max_iterations = 2;
+            config.tolerance = 0.0;
+            let mut limits = Vec::new();
+            let warped = fit(&config, &images, &init, &SerialExecutor, &mut |p| {
+                limits.push(p.max_iterations);
+            })
+            .unwrap();
+            let history = &warped.report.history;
+            assert_eq!(history[..warmup], plain.report.history[..], "{warp:?}");
+            assert!(history.len() <= warmup + 2, "{warp:?}");
+            assert!(history.len() > warmup, "{warp:?}: no warped iteration ran");
+            assert_eq!(limits[0], config.identity_iterations + 2);
+            assert_eq!(limits.last(), Some(&(warmup + 2)));
+        }
+    }
+
+    #[test]
+    fn without_warm_up_the_first_iteration_is_warped() {
+        let pixels: Vec<f32> = (0..12 * 16)
+            .map(|i| (((i * 7919) % 23) as f32) / 23.0)
+            .collect();
+        let images = Images::new(&pixels, 4, 4).unwrap();
+        let init = [images.image(0), images.image(5), images.image(9)].concat();
+        let plain = fit(&plain(3), &images, &init, &SerialExecutor, &mut |_| {}).unwrap();
+        let mut config = KMeansConfig::new(3, WarpFamily::Affine);
+        config.identity_iterations = 0;
+        config.max_iterations = 1;
+        let warped = fit(&config, &images, &init, &SerialExecutor, &mut |_| {}).unwrap();
+        assert_eq!(warped.report.iterations, 1);
+        assert!(warped.report.history[0].objective < plain.report.history[0].objective);
     }
 
     #[test]
