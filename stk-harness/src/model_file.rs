@@ -82,7 +82,10 @@ pub struct ConfigRecord {
     pub max_iterations: usize,
     /// Relative-decrease stopping tolerance.
     pub tolerance: f64,
-    /// Leading iterations with the TPS held to its affine part.
+    /// Most iterations of the identity warm-up (files written before it existed: 0).
+    #[serde(default)]
+    pub identity_iterations: usize,
+    /// Iterations after the warm-up with the TPS held to its affine part.
     pub affine_iterations: usize,
     /// Whether alignments warm-start.
     pub warm_start: bool,
@@ -111,6 +114,7 @@ impl From<&KMeansConfig> for ConfigRecord {
                 },
             max_iterations,
             tolerance,
+            identity_iterations,
             affine_iterations,
             warm_start,
             min_cluster_share,
@@ -128,6 +132,7 @@ impl From<&KMeansConfig> for ConfigRecord {
             scale_penalty,
             max_iterations,
             tolerance,
+            identity_iterations,
             affine_iterations,
             warm_start,
             min_cluster_share,
@@ -152,6 +157,7 @@ impl From<&ConfigRecord> for KMeansConfig {
             },
             max_iterations: record.max_iterations,
             tolerance: record.tolerance,
+            identity_iterations: record.identity_iterations,
             affine_iterations: record.affine_iterations,
             warm_start: record.warm_start,
             min_cluster_share: record.min_cluster_share,

@@ -334,7 +334,8 @@ struct Defaults {
 /// | AI K-means | affine | 0.01 | 10 + 10 | 15 |
 /// | ST K-means | TPS, 4 x 4 grid, bending penalty 10 | 0.01 | 10 + 10 | 12 (3 affine-only) |
 ///
-/// Test data are assigned with 2 alignment rounds. `--quick` uses 3 iterations (1
+/// AI and ST K-means start with [`KMeansConfig::new`]'s identity warm-up (plain K-means, at
+/// most 50 iterations, not counted above). Test data are assigned with 2 alignment rounds. `--quick` uses 3 iterations (1
 /// affine-only) and 3 + 3 steps. The other fields keep [`KMeansConfig::new`]'s values.
 #[must_use]
 pub fn method_config(
