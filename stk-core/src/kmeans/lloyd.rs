@@ -36,6 +36,7 @@ pub fn fit(
         progress(&Progress {
             iteration: lloyd.iterations(),
             max_iterations: lloyd.iteration_limit(),
+            warmup_iterations: lloyd.warmup_iterations(),
             record,
         });
     }
@@ -167,6 +168,12 @@ impl<'a> Lloyd<'a> {
         self.history.len()
     }
 
+    /// Returns the number of identity warm-up iterations run so far.
+    #[must_use]
+    pub fn warmup_iterations(&self) -> usize {
+        self.warmup_iterations
+    }
+
     /// Returns the most iterations the fit can still reach, identity warm-up included: the
     /// warm-up's limit while it runs, the iterations it took once it ended.
     #[must_use]
@@ -291,6 +298,7 @@ impl<'a> Lloyd<'a> {
         )?;
         let report = FitReport {
             iterations: self.history.len(),
+            warmup_iterations: self.warmup_iterations,
             converged: self.converged,
             objective: last.objective,
             distortion: last.distortion,
@@ -721,6 +729,7 @@ mod tests {
             assert!(history.len() > warmup, "{warp:?}: no warped iteration ran");
             assert_eq!(limits[0], config.identity_iterations + 2);
             assert_eq!(limits.last(), Some(&(warmup + 2)));
+            assert_eq!(warped.report.warmup_iterations, warmup);
         }
     }
 
@@ -737,6 +746,7 @@ mod tests {
         config.max_iterations = 1;
         let warped = fit(&config, &images, &init, &SerialExecutor, &mut |_| {}).unwrap();
         assert_eq!(warped.report.iterations, 1);
+        assert_eq!(warped.report.warmup_iterations, 0);
         assert!(warped.report.history[0].objective < plain.report.history[0].objective);
     }
 

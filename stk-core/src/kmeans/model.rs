@@ -145,8 +145,10 @@ pub struct IterationRecord {
 /// How a fit went.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitReport {
-    /// Lloyd iterations run.
+    /// Lloyd iterations run, identity warm-up included.
     pub iterations: usize,
+    /// The first this many iterations were the identity warm-up (plain K-means).
+    pub warmup_iterations: usize,
     /// Whether a stopping rule fired before the iteration limit.
     pub converged: bool,
     /// The objective of the last assignment step.
@@ -174,10 +176,15 @@ pub struct Fit {
 /// Progress of a fit, reported after every Lloyd iteration.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
-    /// Iterations done (1 after the first).
+    /// Iterations done (1 after the first), identity warm-up included.
     pub iteration: usize,
-    /// The iteration limit.
+    /// The iteration limit, identity warm-up included (see [`Lloyd::iteration_limit`]).
+    ///
+    /// [`Lloyd::iteration_limit`]: crate::Lloyd::iteration_limit
     pub max_iterations: usize,
+    /// Iterations of the identity warm-up among the iterations done; warm-up iterations cost
+    /// far less than aligned ones.
+    pub warmup_iterations: usize,
     /// That iteration's record.
     pub record: IterationRecord,
 }
