@@ -335,9 +335,12 @@ struct OptionArgs {
     /// Adam steps per alignment: N for both stages, or COARSE,FINE.
     #[arg(long, value_name = "N|C,F")]
     steps: Option<stk_harness::experiment::Steps>,
-    /// Lloyd iterations.
+    /// Lloyd iterations (for AI and ST K-means, after the warm-up).
     #[arg(long, value_name = "N")]
     iters: Option<usize>,
+    /// Most iterations of the plain K-means warm-up that starts AI and ST K-means (0: none).
+    #[arg(long, value_name = "N")]
+    warmup: Option<usize>,
     /// Blur of the coarse alignment stage, pixels.
     #[arg(long, value_name = "SIGMA")]
     blur: Option<f32>,
@@ -356,6 +359,7 @@ impl OptionArgs {
             learning_rate: self.lr,
             steps: self.steps,
             max_iterations: self.iters,
+            identity_iterations: self.warmup,
             blur_sigma: self.blur,
             n_runs,
             limit: self.limit,
@@ -529,7 +533,9 @@ fn progress_observer() -> impl FnMut(stk_harness::experiment::Event<'_>) {
         }
         Event::Iteration { run_pos, progress } => {
             if let Some((bar, per_run)) = &current {
-                bar.set_position(run_pos as u64 * per_run + progress.iteration as u64);
+                // The bar counts aligned iterations: the warm-up takes a fraction of one.
+                let aligned = progress.iteration - progress.warmup_iterations;
+                bar.set_position(run_pos as u64 * per_run + (aligned as u64).min(*per_run));
                 bar.set_message(format!(
                     "run {}: objective {:.5e}",
                     run_pos + 1,
@@ -656,9 +662,10 @@ fn fit(args: FitArgs) -> stk_harness::Result<()> {
     println!("clusters    {}", outcome.config.n_clusters);
     println!("seed        {}", spec.seed);
     println!(
-        "iterations  {}{}",
+        "iterations  {}{} ({} of plain K-means warm-up)",
         report.iterations,
-        if report.converged { " (converged)" } else { "" }
+        if report.converged { " (converged)" } else { "" },
+        report.warmup_iterations
     );
     println!("objective   {:.6e}", report.objective);
     println!("distortion  {:.6e}", report.distortion);

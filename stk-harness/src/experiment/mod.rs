@@ -301,8 +301,10 @@ pub struct Options {
     pub learning_rate: Option<f32>,
     /// Adam steps per alignment.
     pub steps: Option<Steps>,
-    /// Lloyd iterations (all methods).
+    /// Lloyd iterations (all methods; AI and ST K-means after their warm-up).
     pub max_iterations: Option<usize>,
+    /// Most iterations of the plain K-means warm-up of AI and ST K-means (0: none).
+    pub identity_iterations: Option<usize>,
     /// Blur of the coarse stage, in pixels.
     pub blur_sigma: Option<f32>,
     /// Runs per method.
@@ -399,20 +401,23 @@ pub fn method_config(
         config.align.blur_sigma = blur_sigma;
     }
     config.max_iterations = options.max_iterations.unwrap_or(defaults.max_iterations);
+    if let Some(identity_iterations) = options.identity_iterations {
+        config.identity_iterations = identity_iterations;
+    }
     config.affine_iterations = defaults.affine_iterations.min(config.max_iterations);
     config
 }
 
 /// Returns the number of runs per method on `dataset`: `--runs`, else 2 with `--quick`, else
-/// the paper's 10, except 4 on MNIST-5k, where 10 runs of AI and ST K-means on 4000 digits
-/// (about 40,000 pairs per step) would take about 35 minutes on two cores and break the
+/// the paper's 10, except 6 on MNIST-5k, where 10 runs of AI and ST K-means on 4000 digits
+/// (about 40,000 pairs per step, some 85 s per run of both on two cores) would break the
 /// default run's 15-minute budget.
 #[must_use]
 pub fn n_runs(dataset: DatasetKind, options: &Options) -> usize {
     match (options.n_runs, options.quick, dataset) {
         (Some(n), _, _) => n,
         (None, true, _) => 2,
-        (None, false, DatasetKind::Mnist5k) => 4,
+        (None, false, DatasetKind::Mnist5k) => 6,
         (None, false, _) => 10,
     }
 }
@@ -654,14 +659,17 @@ mod tests {
             steps: Some(Steps { coarse: 7, fine: 9 }),
             max_iterations: Some(4),
             blur_sigma: Some(2.5),
+            identity_iterations: Some(0),
             ..Options::default()
         };
+        assert_ne!(st(&Options::default()).identity_iterations, 0);
         let config = st(&options);
         assert_eq!(config.warp, WarpFamily::Tps { grid_size: 6 });
         assert_eq!(config.align.learning_rate, 0.05);
         assert_eq!((config.align.coarse_steps, config.align.fine_steps), (7, 9));
         assert_eq!(config.max_iterations, 4);
         assert_eq!(config.align.blur_sigma, 2.5);
+        assert_eq!(config.identity_iterations, 0);
         // The affine-only phase never outlasts the fit.
         assert!(config.affine_iterations <= 4);
         let kmeans = method_config(DatasetKind::Mnist5k, Method::KMeans, 10, &options);
@@ -693,7 +701,7 @@ mod tests {
         assert_eq!(st(&overridden).max_iterations, 8);
         assert_eq!(n_runs(DatasetKind::Mnist5k, &overridden), 5);
         assert_eq!(sample_limit(DatasetKind::Mnist5k, &overridden), Some(1000));
-        assert_eq!(n_runs(DatasetKind::Mnist5k, &Options::default()), 4);
+        assert_eq!(n_runs(DatasetKind::Mnist5k, &Options::default()), 6);
         assert_eq!(n_runs(DatasetKind::RigidMnist, &Options::default()), 10);
         assert_eq!(
             sample_limit(DatasetKind::Mnist5k, &Options::default()),

@@ -128,8 +128,10 @@ pub struct RunRecord {
     pub config: ConfigRecord,
     /// The k-means++ picks (indices into the training split), shared by the run's methods.
     pub initial_indices: Vec<usize>,
-    /// Lloyd iterations run.
+    /// Lloyd iterations run, identity warm-up included.
     pub iterations: usize,
+    /// Iterations of the identity warm-up among them.
+    pub warmup_iterations: usize,
     /// Whether a stopping rule fired before the limit.
     pub converged: bool,
     /// Clusters re-seeded during the fit.
@@ -703,6 +705,7 @@ fn fit_one(
         config: ConfigRecord::from(config),
         initial_indices: start.indices.clone(),
         iterations: fit.report.iterations,
+        warmup_iterations: fit.report.warmup_iterations,
         converged: fit.report.converged,
         n_reseeded: fit.report.n_reseeded,
         train_objective: fit.report.objective,
