@@ -584,6 +584,13 @@ mod tests {
         KMeansConfig::new(n_clusters, WarpFamily::Identity)
     }
 
+    /// `n_images` 4 × 4 images of values scattered over [0, 1).
+    fn scattered_pixels(n_images: usize) -> Vec<f32> {
+        (0..n_images * 16)
+            .map(|i| (((i * 7919) % 23) as f32) / 23.0)
+            .collect()
+    }
+
     fn fit_plain(pixels: &[f32], n_clusters: usize, init: &[f32]) -> Result<Fit, Error> {
         let images = Images::new(pixels, 1, 1)?;
         fit(
@@ -683,9 +690,7 @@ mod tests {
 
     #[test]
     fn predicting_the_training_data_reproduces_the_fit() {
-        let pixels: Vec<f32> = (0..6 * 16)
-            .map(|i| (((i * 7919) % 23) as f32) / 23.0)
-            .collect();
+        let pixels = scattered_pixels(6);
         let images = Images::new(&pixels, 4, 4).unwrap();
         for warp in [
             WarpFamily::Identity,
@@ -702,9 +707,7 @@ mod tests {
 
     #[test]
     fn a_warped_fit_starts_by_replaying_plain_kmeans() {
-        let pixels: Vec<f32> = (0..12 * 16)
-            .map(|i| (((i * 7919) % 23) as f32) / 23.0)
-            .collect();
+        let pixels = scattered_pixels(12);
         let images = Images::new(&pixels, 4, 4).unwrap();
         let init = [images.image(0), images.image(5), images.image(9)].concat();
         let plain = fit(&plain(3), &images, &init, &SerialExecutor, &mut |_| {}).unwrap();
@@ -735,9 +738,7 @@ mod tests {
 
     #[test]
     fn without_warm_up_the_first_iteration_is_warped() {
-        let pixels: Vec<f32> = (0..12 * 16)
-            .map(|i| (((i * 7919) % 23) as f32) / 23.0)
-            .collect();
+        let pixels = scattered_pixels(12);
         let images = Images::new(&pixels, 4, 4).unwrap();
         let init = [images.image(0), images.image(5), images.image(9)].concat();
         let plain = fit(&plain(3), &images, &init, &SerialExecutor, &mut |_| {}).unwrap();
