@@ -295,6 +295,8 @@ impl Worker {
         let p = inputs.warp.n_params();
         let n = inputs.warp.n_pixels();
         let batch = inputs.config.batch_size;
+        // Without a warp (plain K-means, the identity warm-up) each datum is added as it is.
+        let identity = p == 0 || inputs.identity_only;
         for (batch_idx, results) in results.chunks(batch).enumerate() {
             let offset = batch_idx * batch;
             let nb = results.len();
@@ -302,20 +304,22 @@ impl Worker {
             // The warp of each datum onto its own cluster, a chunk per product.
             for chunk_start in (0..nb).step_by(CHUNK) {
                 let len = CHUNK.min(nb - chunk_start);
-                for local in 0..len {
-                    let d = chunk_start + local;
-                    let pair = (offset + d) * k + results[d].cluster as usize;
-                    self.params[local * p..(local + 1) * p]
-                        .copy_from_slice(&warm[pair * p..(pair + 1) * p]);
-                }
                 let coords = &mut self.coords[..len * 2 * n];
-                inputs.warp.coords_into(&self.params[..len * p], coords);
+                if !identity {
+                    for local in 0..len {
+                        let d = chunk_start + local;
+                        let pair = (offset + d) * k + results[d].cluster as usize;
+                        self.params[local * p..(local + 1) * p]
+                            .copy_from_slice(&warm[pair * p..(pair + 1) * p]);
+                    }
+                    inputs.warp.coords_into(&self.params[..len * p], coords);
+                }
 
                 for local in 0..len {
                     let d = chunk_start + local;
                     let datum = inputs.data.image(start + offset + d);
                     let warped = &mut self.warped[..n];
-                    if p == 0 || inputs.identity_only {
+                    if identity {
                         warped.copy_from_slice(datum);
                     } else {
                         self.sampler.warp_into(

@@ -199,7 +199,7 @@ impl<'a> Lloyd<'a> {
         let p = self.warp.n_params();
         let warmup = self.in_warmup;
         let warped_iterations = self.history.len() - self.warmup_iterations;
-        if let Some(blur) = &mut self.centroid_blur {
+        if let Some(blur) = self.centroid_blur.as_mut().filter(|_| !warmup) {
             blur_all(blur, &self.centroids, &mut self.blurred_centroids, n);
         }
         let inputs = PassInputs {
