@@ -2,6 +2,7 @@
 //! invariant to the warp family it models, and threads do not change results.
 
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use rand_core::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use stk_core::{
@@ -30,7 +31,15 @@ fn small_config(n_clusters: usize, warp: WarpFamily) -> KMeansConfig {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    // Integration tests have no lib.rs above them, so the regressions file is named outright
+    // (relative to the `tests` crate, where Cargo runs the test).
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "proptest-regressions/kmeans_properties.txt"
+        ))),
+        ..ProptestConfig::default()
+    })]
 
     /// Warm starts and best-iterate alignments make every Lloyd iteration's objective at most
     /// the previous one's. The slack is floating-point rounding of the centroid means only:
@@ -54,7 +63,10 @@ proptest! {
         }
     }
 
-    /// d(T(x, ν₀), x) under the family of ν₀ is at most 5 % of ‖x‖² for a small ν₀.
+    /// d(T(x, ν₀), x) under the family of ν₀ is at most the error left by undoing ν₀ to
+    /// first order, ‖T(T(x, ν₀), −ν₀) − x‖². That error is not zero: each bilinear resampling
+    /// smooths the sharp 10-pixel strokes, and two of them lose up to half of what the warp
+    /// moved. A bound relative to ‖x‖² is therefore not a property of the alignment.
     #[test]
     fn distance_is_invariant_to_the_modelled_warp(
         seed in any::<u64>(),
@@ -62,8 +74,8 @@ proptest! {
         raw in prop::collection::vec(-1.0f32..1.0, 18),
     ) {
         let (family, params) = if tps {
-            // Control-point displacements up to 0.05 (0.23 px on a 10-pixel side).
-            (WarpFamily::Tps { grid_size: 3 }, raw.iter().map(|v| 0.05 * v).collect::<Vec<_>>())
+            // Control-point displacements up to 0.1 (0.45 px on a 10-pixel side).
+            (WarpFamily::Tps { grid_size: 3 }, raw.iter().map(|v| 0.1 * v).collect::<Vec<_>>())
         } else {
             // Translation up to 0.1 (0.45 px), linear part up to 0.05.
             let scale = [0.1, 0.05, 0.05, 0.1, 0.05, 0.05];
@@ -71,10 +83,20 @@ proptest! {
         };
         let x = random_strokes(1, seed);
         let warp = Warp::new(family, SMALL_SIDE, SMALL_SIDE).unwrap();
+        let mut sampler = BilinearSampler::new(SMALL_SIDE, SMALL_SIDE).unwrap();
         let mut coords = vec![0.0; 2 * SMALL_SIDE * SMALL_SIDE];
-        warp.coords_into(&params, &mut coords);
-        let mut moved = vec![0.0; SMALL_SIDE * SMALL_SIDE];
-        BilinearSampler::new(SMALL_SIDE, SMALL_SIDE).unwrap().warp_into(&x, &coords, &mut moved);
+        let mut resample = |image: &[f32], params: &[f32]| {
+            warp.coords_into(params, &mut coords);
+            let mut out = vec![0.0; SMALL_SIDE * SMALL_SIDE];
+            sampler.warp_into(image, &coords, &mut out);
+            out
+        };
+        let moved = resample(&x, &params);
+        let undone = resample(&moved, &params.iter().map(|v| -v).collect::<Vec<_>>());
+        let squared_error = |image: &[f32]| -> f64 {
+            image.iter().zip(&x).map(|(a, b)| f64::from(a - b).powi(2)).sum()
+        };
+        let reference = squared_error(&undone);
 
         let mut config = KMeansConfig::new(1, family);
         config.align.bending_penalty = 0.0;
@@ -84,11 +106,11 @@ proptest! {
         config.align.learning_rate = 0.01;
         let model = Model::from_centroids(config, SMALL_SIDE, SMALL_SIDE, x.clone()).unwrap();
         let data = Images::new(&moved, SMALL_SIDE, SMALL_SIDE).unwrap();
-        let prediction = model.predict(&data, &SerialExecutor).unwrap();
-        let norm: f64 = x.iter().map(|v| f64::from(*v) * f64::from(*v)).sum();
+        let found = model.predict(&data, &SerialExecutor).unwrap().distortions[0];
         prop_assert!(
-            prediction.distortions[0] <= 0.05 * norm,
-            "{family:?}: distance {} against ‖x‖² = {norm}", prediction.distortions[0]
+            found <= reference * (1.0 + 1e-6),
+            "{family:?}: distance {found} against {reference} left by undoing the warp \
+             (unaligned {})", squared_error(&moved)
         );
     }
 }
