@@ -43,6 +43,23 @@ pub enum Error {
     /// Input that must not be empty is empty.
     #[error("empty input: {0}")]
     EmptyInput(&'static str),
+    /// The data at a path do not have the form of the named data set (picture size or
+    /// number of classes), so its defaults and published values would not apply.
+    #[error(
+        "{}: not {dataset} data: expected {expected}, found {found} (--dataset custom \
+         clusters it without the {dataset} defaults and published values)",
+        path.display()
+    )]
+    DatasetMismatch {
+        /// The data set named on the command line.
+        dataset: &'static str,
+        /// The data's path.
+        path: PathBuf,
+        /// What that data set has.
+        expected: String,
+        /// What the data have.
+        found: String,
+    },
     /// A value that must be finite is NaN or infinite.
     #[error("non-finite {what} at index {index}")]
     NonFinite {

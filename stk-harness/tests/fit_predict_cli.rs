@@ -161,6 +161,29 @@ fn bad_arguments_exit_non_zero_with_a_message() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("--data"), "{}", stderr(&output));
 
+    // A named data set must have that set's picture size and classes: 28 x 28 digits are not
+    // Arabic characters (32 x 32).
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("digits.csv");
+    let rows: Vec<String> = (0..20)
+        .map(|i| {
+            let mut cells = vec![(i * 7 % 256).to_string(); 784];
+            cells.push((i % 10).to_string());
+            cells.join(",")
+        })
+        .collect();
+    std::fs::write(&csv, rows.join("\n")).unwrap();
+    let output = run(&["table", "--quick", "--dataset", "arabic", "--data"]
+        .into_iter()
+        .chain([csv.to_str().unwrap()])
+        .collect::<Vec<_>>());
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains("not arabic data") && message.contains("32 x 32"),
+        "{message}"
+    );
+
     let output = run(&["table", "--steps", "many"]);
     assert!(!output.status.success());
     assert!(stderr(&output).contains("many"));
