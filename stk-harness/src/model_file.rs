@@ -275,10 +275,10 @@ pub fn save_model(path: &Path, file: &ModelFile) -> Result<()> {
 ///
 /// - [`Error::Io`] if the file cannot be read;
 /// - [`Error::Format`] if it is not JSON, not a model file, of another format version (the
-///   message names both versions), misses or has unknown fields, or its centroids do not hold
-///   `n_clusters × height × width` values;
-/// - [`Error::Core`] if the stored configuration is invalid ([`ModelFile::to_model`] is run
-///   once to check).
+///   message names both versions), misses or has unknown fields, its centroids do not hold
+///   `n_clusters × height × width` values, its alignment budget exceeds 100,000 Adam steps
+///   per stage or 100 predict rounds, its scaling is not an increasing finite range, or its
+///   configuration is invalid ([`ModelFile::to_model`] is run once to check).
 pub fn load_model(path: &Path) -> Result<ModelFile> {
     let format_error = |message: String| Error::Format {
         path: path.to_path_buf(),
@@ -327,9 +327,38 @@ pub fn load_model(path: &Path) -> Result<ModelFile> {
             file.width
         )));
     }
-    file.to_model()?;
+    let budget = [
+        ("coarse_steps", file.config.coarse_steps, MAX_STAGE_STEPS),
+        ("fine_steps", file.config.fine_steps, MAX_STAGE_STEPS),
+        (
+            "predict_rounds",
+            file.config.predict_rounds,
+            MAX_PREDICT_ROUNDS,
+        ),
+    ];
+    if let Some((name, value, most)) = budget.into_iter().find(|&(_, v, most)| v > most) {
+        return Err(format_error(format!(
+            "{name} is {value}, more than the {most} a model file may ask of predict"
+        )));
+    }
+    if let Some([low, high]) = file.scaling
+        && !(low.is_finite() && high.is_finite() && low < high)
+    {
+        return Err(format_error(format!(
+            "scaling [{low}, {high}] is not a range of finite values from low to high"
+        )));
+    }
+    file.to_model()
+        .map_err(|e| format_error(format!("invalid model: {e}")))?;
     Ok(file)
 }
+
+/// The most Adam steps per alignment stage a model file may hold: `predict` runs them for
+/// every datum and cluster, so an edited file could otherwise make it run for days.
+const MAX_STAGE_STEPS: usize = 100_000;
+
+/// The most alignment rounds of `predict` a model file may hold.
+const MAX_PREDICT_ROUNDS: usize = 100;
 
 #[cfg(test)]
 mod tests {
@@ -459,7 +488,33 @@ mod tests {
 
         let (_dir2, path) = save(&file);
         rewrite(&path, |v| v["config"]["learning_rate"] = (-1.0).into());
-        assert!(matches!(load_model(&path), Err(Error::Core(_))));
+        let message = format_message(&path);
+        assert!(message.contains("learning_rate"), "{message}");
+    }
+
+    #[test]
+    fn budgets_that_would_stall_predict_and_empty_scalings_are_refused() {
+        let file = ModelFile::new(&model(WarpFamily::Affine), 1, None, None);
+        for (field, value) in [
+            ("fine_steps", MAX_STAGE_STEPS + 1),
+            ("coarse_steps", 1_000_000_000_000),
+            ("predict_rounds", MAX_PREDICT_ROUNDS + 1),
+        ] {
+            let (_dir, path) = save(&file);
+            rewrite(&path, |v| v["config"][field] = value.into());
+            let message = format_message(&path);
+            assert!(message.contains(field), "{message}");
+        }
+        let (_dir, path) = save(&file);
+        rewrite(&path, |v| {
+            v["config"]["fine_steps"] = MAX_STAGE_STEPS.into()
+        });
+        load_model(&path).unwrap();
+        for scaling in [[0.5, 0.5], [1.0, -1.0]] {
+            let (_dir, path) = save(&file);
+            rewrite(&path, |v| v["scaling"] = serde_json::json!(scaling));
+            assert!(format_message(&path).contains("scaling"));
+        }
     }
 
     #[test]

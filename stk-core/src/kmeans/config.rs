@@ -101,9 +101,14 @@ pub struct KMeansConfig {
     /// assignment of a fit); each round warm-starts from the previous one.
     pub predict_rounds: usize,
     /// Data per batch: each batch aligns `batch_size × K` pairs with matrix-matrix products.
-    /// Results do not depend on it.
+    /// Results do not depend on it. At most [`MAX_BATCH_SIZE`]: every worker holds buffers for
+    /// a whole batch.
     pub batch_size: usize,
 }
+
+/// The largest [`KMeansConfig::batch_size`]. Larger batches stop paying off long before it
+/// (the default is 64), and it keeps a worker's buffers, `batch_size × K` pairs, sizeable.
+pub const MAX_BATCH_SIZE: usize = 4096;
 
 impl KMeansConfig {
     /// Returns the default configuration for `n_clusters` clusters with warp family `warp`:
@@ -147,6 +152,9 @@ impl KMeansConfig {
         }
         if self.batch_size == 0 {
             return invalid("batch_size", "must be at least 1");
+        }
+        if self.batch_size > MAX_BATCH_SIZE {
+            return invalid("batch_size", "must be at most MAX_BATCH_SIZE (4096)");
         }
         if !(a.learning_rate.is_finite() && a.learning_rate > 0.0) {
             return invalid("learning_rate", "must be finite and positive");
@@ -224,6 +232,11 @@ mod tests {
         assert_eq!(rejected_field(config), "max_iterations");
         let config = KMeansConfig {
             batch_size: 0,
+            ..base()
+        };
+        assert_eq!(rejected_field(config), "batch_size");
+        let config = KMeansConfig {
+            batch_size: MAX_BATCH_SIZE + 1,
             ..base()
         };
         assert_eq!(rejected_field(config), "batch_size");
