@@ -140,6 +140,16 @@ fn read_table_bytes(bytes: &[u8], path: &Path, label_column: LabelColumn<'_>) ->
                     ),
                 ));
             };
+            if !value.is_finite() {
+                return Err(format_error(
+                    path,
+                    format!(
+                        "line {line}, column {}: non-finite value {:?}",
+                        column + 1,
+                        String::from_utf8_lossy(cell).trim()
+                    ),
+                ));
+            }
             table.values.push(value);
         }
         table.n_rows += 1;
@@ -487,9 +497,13 @@ mod tests {
         let path = write(dir.path(), "n.csv", "1,2,3,4,0\n1,x,3,4,0\n");
         let err = load_csv(&path, None, None).unwrap_err();
         assert!(err.to_string().contains("line 2, column 2"), "{err}");
-        let path = write(dir.path(), "nan.csv", "1,2,3,4,0\n1,NaN,3,4,0\n");
+        let path = write(dir.path(), "nan.csv", "1,2,3,4,0\n1,2,3,4,0\n1,2,inf,4,0\n");
         let err = load_csv(&path, None, None).unwrap_err();
-        assert!(err.to_string().contains("non-finite"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("line 3, column 3: non-finite value \"inf\""),
+            "{err}"
+        );
     }
 
     #[test]

@@ -47,8 +47,17 @@ struct Array {
 /// the sizes in `allowed` (`(type char, bytes)`).
 fn read_array(path: &Path, allowed: &[(TypeChar, u64)], role: &str) -> Result<Array> {
     let bytes = read_maybe_gzip(path)?;
-    let npy = npyz::NpyFile::new(&bytes[..])
-        .map_err(|e| format_error(path, format!("not a readable .npy file: {e}")))?;
+    let npy = npyz::NpyFile::new(&bytes[..]).map_err(|e| {
+        let message = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            format!(
+                "not a readable .npy file: it ends inside its header ({} bytes; truncated?)",
+                bytes.len()
+            )
+        } else {
+            format!("not a readable .npy file: {e}")
+        };
+        format_error(path, message)
+    })?;
     let shape: Vec<usize> = npy.shape().iter().map(|&d| d as usize).collect();
     let strides: Vec<usize> = npy.strides().iter().map(|&s| s as usize).collect();
     let order = npy.order();
@@ -76,8 +85,18 @@ fn read_array(path: &Path, allowed: &[(TypeChar, u64)], role: &str) -> Result<Ar
             ),
         ));
     }
-    let read_err =
-        |e: std::io::Error| format_error(path, format!("truncated or corrupt data: {e}"));
+    let read_err = |e: std::io::Error| {
+        let message = if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            format!(
+                "the data end early: the header announces shape {shape:?} of {type_str}, \
+                 more than the file's {} bytes hold (truncated?)",
+                bytes.len()
+            )
+        } else {
+            format!("corrupt data: {e}")
+        };
+        format_error(path, message)
+    };
     let stored: Vec<f64> = match key {
         (TypeChar::Uint, 1) => convert(npy.into_vec::<u8>().map_err(read_err)?),
         (TypeChar::Uint, 2) => convert(npy.into_vec::<u16>().map_err(read_err)?),
@@ -175,8 +194,8 @@ fn to_c_order(stored: &[f64], shape: &[usize], strides: &[usize]) -> Vec<f64> {
 ///
 /// [`Error::Io`] for unreadable files; [`Error::Format`] naming the file for a file that is not
 /// `.npy`, an unsupported dtype, a 0-d or otherwise wrong shape ("need N x H x W"), an empty
-/// array ("no samples"), non-finite or out-of-range values, or negative labels;
-/// [`Error::ShapeMismatch`] when image and label counts disagree.
+/// array ("no samples"), a shape that differs from `image_size`, non-finite or out-of-range
+/// values, or negative labels; [`Error::ShapeMismatch`] when image and label counts disagree.
 pub fn load_npy(path: &Path, image_size: Option<(usize, usize)>) -> Result<Dataset> {
     let (images_path, labels_path) = find_files(path)?;
     let dir = images_path.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -208,6 +227,14 @@ pub fn load_npy(path: &Path, image_size: Option<(usize, usize)>) -> Result<Datas
             ));
         }
     };
+    if let Some((h, w)) = image_size
+        && (h, w) != (height, width)
+    {
+        return Err(format_error(
+            &images_path,
+            format!("pictures of {height} x {width}, but a size of {h} x {w} was given"),
+        ));
+    }
     if n == 0 {
         return Err(format_error(&images_path, "no samples: the array is empty"));
     }
@@ -715,6 +742,24 @@ mod tests {
     }
 
     #[test]
+    fn a_given_size_must_match_a_shaped_array() {
+        let dir = tempfile::tempdir().unwrap();
+        write_raw(
+            &dir.path().join("images.npy"),
+            &[2, 2, 3],
+            Order::C,
+            &[0.5f32; 12],
+        );
+        labels(dir.path(), &[0, 1]);
+        assert_eq!(load_npy(dir.path(), Some((2, 3))).unwrap().width, 3);
+        let err = load_npy(dir.path(), Some((3, 2))).unwrap_err().to_string();
+        assert!(
+            err.contains("pictures of 2 x 3, but a size of 3 x 2"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_truncated_file_and_a_non_npy_file_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("images.npy");
@@ -722,8 +767,15 @@ mod tests {
         labels(dir.path(), &[0, 1]);
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 5]).unwrap();
-        let err = load_npy(dir.path(), None).unwrap_err();
-        assert!(err.to_string().contains("images.npy"), "{err}");
+        let err = load_npy(dir.path(), None).unwrap_err().to_string();
+        assert!(err.contains("images.npy"), "{err}");
+        assert!(
+            err.contains("data end early") && err.contains("[2, 2, 2]"),
+            "{err}"
+        );
+        std::fs::write(&path, &bytes[..20]).unwrap();
+        let err = load_npy(dir.path(), None).unwrap_err().to_string();
+        assert!(err.contains("ends inside its header"), "{err}");
         std::fs::write(&path, b"hello").unwrap();
         let err = load_npy(dir.path(), None).unwrap_err();
         assert!(err.to_string().contains("not a readable .npy"), "{err}");
