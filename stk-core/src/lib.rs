@@ -25,7 +25,10 @@
 //!
 //! # Example
 //!
-//! Cluster rings and bars drawn at different places with ST K-means, then assign a new ring:
+//! Cluster rings and bars drawn at different places with ST K-means, then assign a new ring.
+//! To run this example in a crate of your own, its Cargo.toml needs `stk-core`,
+//! `rand_core = "0.10"` (for `SeedableRng`) and `rand_pcg = "0.10"` (for the seeded
+//! generator; any `rand_core` 0.10 generator will do for [`kmeans_plus_plus`]):
 //!
 //! ```
 //! use rand_core::SeedableRng;
