@@ -47,7 +47,7 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
         /// Seed of the split.
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
         seed: u64,
     },
     /// Writes Synthetic Rigid MNIST and Non-rigid MNIST as .npy files (images, labels, the
@@ -60,10 +60,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = SyntheticSets::Both)]
         sets: SyntheticSets,
         /// Seed of the digit choice and the warps (both sets use it).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
         seed: u64,
         /// Samples per class.
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
         per_class: usize,
         /// Source digits; the embedded MNIST-5k when absent.
         #[command(flatten)]
@@ -140,6 +140,45 @@ fn run(cli: Cli) -> stk_harness::Result<()> {
     }
 }
 
+/// Returns the path to load for the data at `path`, read as `format` (detected when `None`): a
+/// folder that holds a single CSV file beside notes, which detection reads as CSV, is that
+/// file, because the CSV loader takes a folder for the Arabic characters' pair of files.
+fn data_path(path: &Path, format: Option<stk_harness::dataset::Format>) -> PathBuf {
+    use stk_harness::dataset::{Format, detect_format};
+
+    let is_csv = match format {
+        Some(format) => format == Format::Csv,
+        None => path.is_dir() && matches!(detect_format(path), Ok(Format::Csv)),
+    };
+    if !is_csv || !path.is_dir() {
+        return path.to_path_buf();
+    }
+    let lower = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default()
+    };
+    let csv_files: Vec<PathBuf> = std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = lower(p);
+            p.is_file()
+                && !name.starts_with('.')
+                && (name.ends_with(".csv") || name.ends_with(".csv.gz"))
+        })
+        .collect();
+    match csv_files.as_slice() {
+        // A lone `*images*` file is half of the Arabic pair: its loader says what is missing.
+        [only] if !lower(only).contains("images") => {
+            log::info!("{}: reading its one CSV file", path.display());
+            only.clone()
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
 /// Loads the data set `args` names, or the embedded MNIST-5k; returns it with a description
 /// of its source.
 fn load_data(args: &DataArgs) -> stk_harness::Result<(stk_harness::dataset::Dataset, String)> {
@@ -156,6 +195,7 @@ fn load_data(args: &DataArgs) -> stk_harness::Result<(stk_harness::dataset::Data
         Some(format) => format,
         None => dataset::detect_format(path)?,
     };
+    let path = &data_path(path, Some(format));
     let options = LoadOptions {
         format: Some(format),
         image_size: args.size,
@@ -327,33 +367,31 @@ fn score(truth_path: &Path, pred_path: &Path) -> stk_harness::Result<()> {
 #[derive(Debug, Clone, clap::Args)]
 struct OptionArgs {
     /// Control points per side of the TPS grid (ST K-means).
-    #[arg(long, value_name = "G")]
+    #[arg(long, value_name = "G", allow_negative_numbers = true)]
     grid: Option<usize>,
     /// Adam's learning rate (AI and ST K-means), normalised units.
-    #[arg(long, value_name = "RATE")]
+    #[arg(long, value_name = "RATE", allow_negative_numbers = true)]
     lr: Option<f32>,
     /// Adam steps per alignment: N for both stages, or COARSE,FINE.
-    #[arg(long, value_name = "N|C,F")]
+    #[arg(long, value_name = "N|C,F", allow_negative_numbers = true)]
     steps: Option<stk_harness::experiment::Steps>,
     /// Lloyd iterations (for AI and ST K-means, after the warm-up).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     iters: Option<usize>,
     /// Most iterations of the plain K-means warm-up that starts AI and ST K-means (0: none).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     warmup: Option<usize>,
     /// Blur of the coarse alignment stage, pixels.
-    #[arg(long, value_name = "SIGMA")]
+    #[arg(long, value_name = "SIGMA", allow_negative_numbers = true)]
     blur: Option<f32>,
     /// Keep about N pictures of each data set (stratified by class, seeded).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     limit: Option<usize>,
-    /// A tiny smoke run: 2 runs, 300 pictures, 3 iterations, 3 + 3 steps.
-    #[arg(long)]
-    quick: bool,
 }
 
 impl OptionArgs {
-    fn options(&self, n_runs: Option<usize>) -> stk_harness::experiment::Options {
+    /// The experiment's options, with `n_runs` and the `--quick` budget of the command.
+    fn options(&self, n_runs: Option<usize>, quick: bool) -> stk_harness::experiment::Options {
         stk_harness::experiment::Options {
             grid_size: self.grid,
             learning_rate: self.lr,
@@ -363,7 +401,7 @@ impl OptionArgs {
             blur_sigma: self.blur,
             n_runs,
             limit: self.limit,
-            quick: self.quick,
+            quick,
         }
     }
 }
@@ -389,17 +427,32 @@ struct TableArgs {
     data: Vec<PathBuf>,
     #[command(flatten)]
     options: OptionArgs,
-    /// Runs per method (default 10, 2 with --quick).
-    #[arg(long, value_name = "R")]
+    /// A tiny smoke run: 2 runs per method, 300 pictures per data set, 3 iterations (1
+    /// affine-only for ST K-means), 3 + 3 steps; --runs, --limit, --iters and --steps
+    /// override their part.
+    #[arg(long)]
+    quick: bool,
+    /// Runs per method (default 10, 6 on mnist-5k; 2 with --quick).
+    #[arg(long, value_name = "R", allow_negative_numbers = true)]
     runs: Option<usize>,
     /// Run only run index R (seed base + R), to reproduce one number alone.
-    #[arg(long = "run", value_name = "R")]
+    #[arg(long = "run", value_name = "R", allow_negative_numbers = true)]
     only_run: Option<usize>,
     /// Base seed: run r seeds with base + r; data are drawn and split with the base.
-    #[arg(long, value_name = "SEED", default_value_t = stk_harness::experiment::DEFAULT_BASE_SEED)]
+    #[arg(
+        long,
+        value_name = "SEED",
+        default_value_t = stk_harness::experiment::DEFAULT_BASE_SEED,
+        allow_negative_numbers = true
+    )]
     seed: u64,
     /// Worker threads; 0 uses every core.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     threads: usize,
     /// Output folder for results.json, runs.csv, summary.csv, table.md and the pictures.
     #[arg(long, value_name = "DIR", default_value = "out")]
@@ -408,10 +461,20 @@ struct TableArgs {
     #[arg(long, value_enum, value_name = "CRITERION")]
     select: Option<SelectBy>,
     /// Learning rates --select tries (default 0.001,0.005,0.01,0.05).
-    #[arg(long = "lrs", value_name = "RATES", value_delimiter = ',')]
+    #[arg(
+        long = "lrs",
+        value_name = "RATES",
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
     learning_rates: Vec<f32>,
     /// Grid sizes at which to report ST K-means' training objective (not selected by).
-    #[arg(long = "grids", value_name = "SIZES", value_delimiter = ',')]
+    #[arg(
+        long = "grids",
+        value_name = "SIZES",
+        value_delimiter = ',',
+        allow_negative_numbers = true
+    )]
     grid_sizes: Vec<usize>,
     /// Skip the pictures.
     #[arg(long)]
@@ -447,7 +510,8 @@ impl UserDataArgs {
             (None, Some(_)) => DatasetKind::Custom,
             (None, None) => DatasetKind::Mnist5k,
         };
-        let mut source = DatasetSource::new(kind, self.data.clone());
+        let path = self.data.as_deref().map(|p| data_path(p, self.format));
+        let mut source = DatasetSource::new(kind, path);
         source.format = self.format;
         source.image_size = self.size;
         Ok(source)
@@ -463,15 +527,29 @@ struct FitArgs {
     #[arg(long, value_name = "METHOD", default_value = "st")]
     method: stk_harness::experiment::Method,
     /// Clusters (default: the number of classes of the data).
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", allow_negative_numbers = true)]
     k: Option<usize>,
     #[command(flatten)]
     options: OptionArgs,
+    /// A tiny smoke fit of the one model: 300 pictures, 3 iterations (1 affine-only for ST
+    /// K-means), 3 + 3 steps; --limit, --iters and --steps override their part.
+    #[arg(long)]
+    quick: bool,
     /// Seed of the k-means++ initialisation and of --limit's subsample.
-    #[arg(long, value_name = "SEED", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "SEED",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     seed: u64,
     /// Worker threads; 0 uses every core.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     threads: usize,
     /// Output folder for model.json, centroids.png and assignments.csv.
     #[arg(long, value_name = "DIR", default_value = "out/fit")]
@@ -487,17 +565,41 @@ struct PredictArgs {
     #[command(flatten)]
     data: UserDataArgs,
     /// Keep about N pictures (stratified by class, seeded by --seed).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     limit: Option<usize>,
     /// Seed of --limit's subsample.
-    #[arg(long, value_name = "SEED", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "SEED",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     seed: u64,
     /// Worker threads; 0 uses every core.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        allow_negative_numbers = true
+    )]
     threads: usize,
     /// The CSV of per-datum cluster and distance to write.
     #[arg(long, value_name = "FILE", default_value = "predictions.csv")]
     out: PathBuf,
+}
+
+/// Builds the worker pool of `--threads`, warning when it asks for more threads than the
+/// machine has cores (the number is kept).
+fn executor(threads: usize) -> stk_harness::Result<stk_harness::RayonExecutor> {
+    if let Ok(cores) = std::thread::available_parallelism()
+        && threads > cores.get()
+    {
+        log::warn!(
+            "--threads {threads} is more than the {cores} cores available: the extra threads \
+             only add overhead (0 uses every core)"
+        );
+    }
+    stk_harness::RayonExecutor::new(threads)
 }
 
 /// Feeds one progress bar per series of fits (data set x method) from the experiment's events.
@@ -568,7 +670,10 @@ fn progress_observer() -> impl FnMut(stk_harness::experiment::Event<'_>) {
 fn table(args: TableArgs) -> stk_harness::Result<()> {
     use stk_harness::experiment::{self, Selection, TableSpec};
 
-    let sources = experiment::pair_sources(&args.datasets, &args.data)?;
+    let mut sources = experiment::pair_sources(&args.datasets, &args.data)?;
+    for source in &mut sources {
+        source.path = source.path.as_deref().map(|p| data_path(p, source.format));
+    }
     let selection = args.select.map(|SelectBy::Distortion| Selection {
         learning_rates: if args.learning_rates.is_empty() {
             experiment::DEFAULT_SELECT_LEARNING_RATES.to_vec()
@@ -583,7 +688,7 @@ fn table(args: TableArgs) -> stk_harness::Result<()> {
     }
     let spec = TableSpec {
         sources,
-        options: args.options.options(args.runs),
+        options: args.options.options(args.runs, args.quick),
         base_seed: args.seed,
         selection,
         grid_sizes: args.grid_sizes.clone(),
@@ -591,7 +696,7 @@ fn table(args: TableArgs) -> stk_harness::Result<()> {
         out_dir: args.out.clone(),
         figures: !args.no_figures,
     };
-    let executor = stk_harness::RayonExecutor::new(args.threads)?;
+    let executor = executor(args.threads)?;
     log::info!(
         "base_seed {}, {} worker threads, output in {}",
         spec.base_seed,
@@ -642,11 +747,11 @@ fn fit(args: FitArgs) -> stk_harness::Result<()> {
         source: args.data.source()?,
         method: args.method,
         n_clusters: args.k,
-        options: args.options.options(None),
+        options: args.options.options(None, args.quick),
         seed: args.seed,
         out_dir: args.out.clone(),
     };
-    let executor = stk_harness::RayonExecutor::new(args.threads)?;
+    let executor = executor(args.threads)?;
     let outcome = experiment::fit_command(&spec, &executor, &mut progress_observer())?;
     let report = &outcome.report;
     println!("data set    {}", outcome.dataset);
@@ -693,7 +798,7 @@ fn predict(args: PredictArgs) -> stk_harness::Result<()> {
         seed: args.seed,
         out: args.out.clone(),
     };
-    let executor = stk_harness::RayonExecutor::new(args.threads)?;
+    let executor = executor(args.threads)?;
     let outcome = experiment::predict_command(&spec, &executor)?;
     println!("pictures    {}", outcome.n_samples);
     let sizes: Vec<String> = outcome.cluster_sizes.iter().map(usize::to_string).collect();

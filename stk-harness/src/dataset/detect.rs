@@ -1,7 +1,7 @@
 //! Guessing a data set's format from its path.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Format;
 use super::file::{GZIP_MAGIC, file_name, format_error, io_error, sorted_entries};
@@ -10,15 +10,20 @@ use crate::Result;
 /// The magic string that starts every `.npy` file.
 const NPY_MAGIC: &[u8] = b"\x93NUMPY";
 
+/// Endings of the files a folder may hold beside its data (notes, provenance, metadata), which
+/// [`single_csv_file`] sets aside.
+const NON_DATA_ENDINGS: &[&str] = &[".md", ".txt", ".json"];
+
 /// Returns the format of the data set at `path`.
 ///
 /// For a file, the first bytes decide (decompressed first when gzipped): `\x93NUMPY` is
 /// [`Format::Npy`], an IDX magic number `00 00 08 dd` is [`Format::Idx`]; otherwise a name
 /// ending in `.csv` or `.csv.gz` is [`Format::Csv`]. For a folder, in this order: a `.npy`
 /// file named `*image*` is [`Format::Npy`]; an IDX images file (`*images-idx3*`) is
-/// [`Format::Idx`]; a `*Images*.csv[.gz]` file is the Arabic characters' [`Format::Csv`]; WAV
-/// files up to two levels down are [`Format::Audio`]; sub-folders holding PNG or JPEG files
-/// (directly or under `train/`) are [`Format::Images`]. A path that does not exist but whose
+/// [`Format::Idx`]; a `*Images*.csv[.gz]` file is the Arabic characters' [`Format::Csv`]; a
+/// folder holding one CSV file and nothing else but notes is that file's [`Format::Csv`] (see
+/// [`single_csv_file`]); WAV files up to two levels down are [`Format::Audio`]; sub-folders
+/// holding PNG or JPEG files (directly or under `train/`) are [`Format::Images`]. A path that does not exist but whose
 /// parent holds IDX files starting with its name is [`Format::Idx`] (see
 /// [`load_idx`](super::load_idx)).
 ///
@@ -138,6 +143,9 @@ fn detect_folder(dir: &Path) -> Result<Format> {
     {
         return Ok(Format::Csv);
     }
+    if single_csv_file(dir)?.is_some() {
+        return Ok(Format::Csv);
+    }
     if has_wav(dir, 2)? {
         return Ok(Format::Audio);
     }
@@ -160,6 +168,29 @@ fn detect_folder(dir: &Path) -> Result<Format> {
         "no data set recognised (IDX, .npy, CSV, WAV recordings or class folders of images): \
          give the format",
     ))
+}
+
+/// Returns the CSV file that the folder `dir` stands for, if any: its only entry, a `.csv` or
+/// `.csv.gz` file, once hidden entries (names starting with `.`) and non-data files (`.md`,
+/// `.txt`, `.json`) are set aside. A file named `*images*` is left to the Arabic characters'
+/// layout (images and labels in two files), so it gives `None`, as does a folder with more
+/// entries, a sub-folder or another kind of file.
+///
+/// # Errors
+///
+/// [`Error::Io`](crate::Error::Io) when the folder cannot be listed.
+pub fn single_csv_file(dir: &Path) -> Result<Option<PathBuf>> {
+    let mut data = sorted_entries(dir)?.into_iter().filter(|p| {
+        let name = file_name(p).to_ascii_lowercase();
+        let non_data = p.is_file() && NON_DATA_ENDINGS.iter().any(|e| name.ends_with(e));
+        !name.starts_with('.') && !non_data
+    });
+    let (Some(only), None) = (data.next(), data.next()) else {
+        return Ok(None);
+    };
+    let name = file_name(&only).to_ascii_lowercase();
+    let is_csv = name.ends_with(".csv") || name.ends_with(".csv.gz");
+    Ok((only.is_file() && is_csv && !name.contains("images")).then_some(only))
 }
 
 /// Whether `dir` holds a `.wav` file up to `depth` levels down.
@@ -223,6 +254,45 @@ mod tests {
         assert_eq!(detect_format(dir.path()).unwrap(), Format::Audio);
         std::fs::write(dir.path().join("csvTrainImages 1x4.csv"), b"").unwrap();
         assert_eq!(detect_format(dir.path()).unwrap(), Format::Csv);
+    }
+
+    #[test]
+    fn a_folder_of_one_csv_file_and_notes_is_that_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("mnist_5k.csv.gz");
+        std::fs::write(&csv, b"").unwrap();
+        std::fs::write(dir.path().join("PROVENANCE.md"), b"# where from").unwrap();
+        std::fs::write(dir.path().join("notes.TXT"), b"").unwrap();
+        std::fs::write(dir.path().join("meta.json"), b"{}").unwrap();
+        std::fs::write(dir.path().join(".DS_Store"), b"").unwrap();
+        assert_eq!(single_csv_file(dir.path()).unwrap(), Some(csv.clone()));
+        assert_eq!(detect_format(dir.path()).unwrap(), Format::Csv);
+
+        // A second data file of any kind, or a sub-folder, makes the folder something else.
+        std::fs::write(dir.path().join("other.csv"), b"").unwrap();
+        assert_eq!(single_csv_file(dir.path()).unwrap(), None);
+        let err = detect_format(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("no data set recognised"), "{err}");
+        std::fs::remove_file(dir.path().join("other.csv")).unwrap();
+        std::fs::write(dir.path().join("weights.bin"), b"").unwrap();
+        assert_eq!(single_csv_file(dir.path()).unwrap(), None);
+        std::fs::remove_file(dir.path().join("weights.bin")).unwrap();
+        std::fs::create_dir(dir.path().join("extra")).unwrap();
+        assert_eq!(single_csv_file(dir.path()).unwrap(), None);
+        std::fs::remove_dir(dir.path().join("extra")).unwrap();
+        assert_eq!(single_csv_file(dir.path()).unwrap(), Some(csv));
+    }
+
+    #[test]
+    fn a_lone_arabic_images_file_is_not_a_single_csv_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("csvTrainImages 1x4.csv"), b"").unwrap();
+        assert_eq!(single_csv_file(dir.path()).unwrap(), None);
+        // Still the Arabic layout, whose loader then asks for the labels file.
+        assert_eq!(detect_format(dir.path()).unwrap(), Format::Csv);
+        let only_notes = tempfile::tempdir().unwrap();
+        std::fs::write(only_notes.path().join("README.md"), b"").unwrap();
+        assert_eq!(single_csv_file(only_notes.path()).unwrap(), None);
     }
 
     #[test]
