@@ -140,45 +140,6 @@ fn run(cli: Cli) -> stk_harness::Result<()> {
     }
 }
 
-/// Returns the path to load for the data at `path`, read as `format` (detected when `None`): a
-/// folder that holds a single CSV file beside notes, which detection reads as CSV, is that
-/// file, because the CSV loader takes a folder for the Arabic characters' pair of files.
-fn data_path(path: &Path, format: Option<stk_harness::dataset::Format>) -> PathBuf {
-    use stk_harness::dataset::{Format, detect_format};
-
-    let is_csv = match format {
-        Some(format) => format == Format::Csv,
-        None => path.is_dir() && matches!(detect_format(path), Ok(Format::Csv)),
-    };
-    if !is_csv || !path.is_dir() {
-        return path.to_path_buf();
-    }
-    let lower = |p: &Path| {
-        p.file_name()
-            .map(|n| n.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default()
-    };
-    let csv_files: Vec<PathBuf> = std::fs::read_dir(path)
-        .into_iter()
-        .flatten()
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = lower(p);
-            p.is_file()
-                && !name.starts_with('.')
-                && (name.ends_with(".csv") || name.ends_with(".csv.gz"))
-        })
-        .collect();
-    match csv_files.as_slice() {
-        // A lone `*images*` file is half of the Arabic pair: its loader says what is missing.
-        [only] if !lower(only).contains("images") => {
-            log::info!("{}: reading its one CSV file", path.display());
-            only.clone()
-        }
-        _ => path.to_path_buf(),
-    }
-}
-
 /// Loads the data set `args` names, or the embedded MNIST-5k; returns it with a description
 /// of its source.
 fn load_data(args: &DataArgs) -> stk_harness::Result<(stk_harness::dataset::Dataset, String)> {
@@ -195,7 +156,6 @@ fn load_data(args: &DataArgs) -> stk_harness::Result<(stk_harness::dataset::Data
         Some(format) => format,
         None => dataset::detect_format(path)?,
     };
-    let path = &data_path(path, Some(format));
     let options = LoadOptions {
         format: Some(format),
         image_size: args.size,
@@ -510,8 +470,7 @@ impl UserDataArgs {
             (None, Some(_)) => DatasetKind::Custom,
             (None, None) => DatasetKind::Mnist5k,
         };
-        let path = self.data.as_deref().map(|p| data_path(p, self.format));
-        let mut source = DatasetSource::new(kind, path);
+        let mut source = DatasetSource::new(kind, self.data.clone());
         source.format = self.format;
         source.image_size = self.size;
         Ok(source)
@@ -670,10 +629,7 @@ fn progress_observer() -> impl FnMut(stk_harness::experiment::Event<'_>) {
 fn table(args: TableArgs) -> stk_harness::Result<()> {
     use stk_harness::experiment::{self, Selection, TableSpec};
 
-    let mut sources = experiment::pair_sources(&args.datasets, &args.data)?;
-    for source in &mut sources {
-        source.path = source.path.as_deref().map(|p| data_path(p, source.format));
-    }
+    let sources = experiment::pair_sources(&args.datasets, &args.data)?;
     let selection = args.select.map(|SelectBy::Distortion| Selection {
         learning_rates: if args.learning_rates.is_empty() {
             experiment::DEFAULT_SELECT_LEARNING_RATES.to_vec()
@@ -767,13 +723,20 @@ fn fit(args: FitArgs) -> stk_harness::Result<()> {
     println!("clusters    {}", outcome.config.n_clusters);
     println!("seed        {}", spec.seed);
     println!(
-        "iterations  {}{} ({} of plain K-means warm-up)",
+        "iterations  {} ({} of plain K-means warm-up{})",
         report.iterations,
-        if report.converged { " (converged)" } else { "" },
-        report.warmup_iterations
+        report.warmup_iterations,
+        if report.converged { "; converged" } else { "" }
     );
-    println!("objective   {:.6e}", report.objective);
-    println!("distortion  {:.6e}", report.distortion);
+    println!(
+        "training    objective {:.6e}, distortion {:.6e} (last Lloyd iteration)",
+        report.objective, report.distortion
+    );
+    println!(
+        "assigned    objective {:.6e}, distortion {:.6e} (final centroids, aligned as \
+         predict aligns: the sums of assignments.csv)",
+        outcome.assigned_objective, outcome.assigned_distortion
+    );
     println!(
         "labels      accuracy {:.2}%, NMI {:.2}%, ARI {:.2}% (on the fitted data)",
         100.0 * outcome.scores.accuracy,

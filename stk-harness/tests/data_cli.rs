@@ -102,12 +102,13 @@ fn info_fails_clearly_on_bad_input() {
         "{err}"
     );
 
+    // A folder of that one CSV file is read as the file.
     let output = run(&["info", "--data", text(dir.path())]);
     assert!(!output.status.success());
+    let err = stderr(&output);
     assert!(
-        stderr(&output).contains("no data set recognised"),
-        "{}",
-        stderr(&output)
+        err.contains("ragged.csv") && err.contains("line 2"),
+        "{err}"
     );
 
     let output = run(&["info", "--data", text(&path), "--format", "tiff"]);

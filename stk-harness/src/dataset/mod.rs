@@ -203,7 +203,9 @@ pub fn load(path: &Path, format: Option<Format>) -> Result<Dataset> {
     )
 }
 
-/// Loads the data set at `path` with explicit options.
+/// Loads the data set at `path` with explicit options. A CSV folder is the Arabic
+/// characters' pair of files, unless it holds a single CSV file beside notes (`.md`, `.txt`,
+/// `.json`), which is read as that file.
 ///
 /// # Errors
 ///
@@ -218,10 +220,16 @@ pub fn load_with(path: &Path, options: &LoadOptions) -> Result<Dataset> {
         Format::Idx => load_idx(path)?,
         Format::Npy => load_npy(path, options.image_size)?,
         Format::Csv => {
-            if path.is_dir() {
-                load_arabic(path)?
+            // A folder is the Arabic characters' pair of files, unless it holds one CSV file
+            // (beside notes), which is then read as any CSV file.
+            let single = if path.is_dir() {
+                detect::single_csv_file(path)?
             } else {
-                load_csv(path, options.label_column.as_deref(), options.image_size)?
+                Some(path.to_path_buf())
+            };
+            match single {
+                Some(file) => load_csv(&file, options.label_column.as_deref(), options.image_size)?,
+                None => load_arabic(path)?,
             }
         }
         Format::Images => load_image_folder(path, options.image_size)?,

@@ -46,8 +46,14 @@ pub struct FitOutcome {
     pub width: usize,
     /// The configuration used.
     pub config: KMeansConfig,
-    /// The Lloyd iterations.
+    /// The Lloyd iterations; its objective is the last iteration's, with the warm-started
+    /// alignments of training.
     pub report: FitReport,
+    /// The objective of the final assignment to the fitted centroids, aligned from the
+    /// identity as `predict` aligns: the sum of `assignments.csv`'s distances.
+    pub assigned_objective: f64,
+    /// The data term of that assignment.
+    pub assigned_distortion: f64,
     /// Scores of the final assignment against the data's labels.
     pub scores: Scores,
     /// The model file.
@@ -152,6 +158,8 @@ pub fn fit_command(
         width: w,
         config,
         report: fit.report,
+        assigned_objective: fit.training.objective(),
+        assigned_distortion: fit.training.distortion(),
         scores,
         model_path,
         centroids_path,
