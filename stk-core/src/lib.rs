@@ -153,7 +153,7 @@ pub use blur::{GaussianBlur, MAX_BLUR_RADIUS};
 pub use error::Error;
 pub use images::Images;
 pub use kmeans::align::{DatumResult, Task, Worker};
-pub use kmeans::config::{AlignConfig, KMeansConfig};
+pub use kmeans::config::{AlignConfig, KMeansConfig, MAX_BATCH_SIZE};
 pub use kmeans::executor::{Executor, SerialExecutor};
 pub use kmeans::init::{gather, kmeans_plus_plus};
 pub use kmeans::lloyd::{Lloyd, fit};
