@@ -3,19 +3,9 @@
 //! 2 x 2 pictures.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stk-harness"))
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+mod common;
+use common::{run, stderr};
 
 /// Writes four 2 x 2 pictures of two classes as a CSV file; returns its path.
 fn tiny_csv(dir: &Path) -> PathBuf {

@@ -2,19 +2,9 @@
 //! MNIST-5k), and the refusals of `predict` and `table`.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stk-harness"))
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+mod common;
+use common::{run, stderr};
 
 /// The `(cluster, distance)` column pairs of an assignments CSV.
 fn clusters_and_distances(path: &Path) -> Vec<(u32, f64)> {
