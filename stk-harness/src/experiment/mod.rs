@@ -476,6 +476,12 @@ pub fn method_config(
         config.identity_iterations = identity_iterations;
     }
     config.affine_iterations = defaults.affine_iterations.min(config.max_iterations);
+    if method.aligns() && config.align.coarse_steps + config.align.fine_steps == 0 {
+        log::warn!(
+            "{}: with 0 Adam steps per alignment no warp is fitted, so this is plain K-means",
+            method.name()
+        );
+    }
     config
 }
 
