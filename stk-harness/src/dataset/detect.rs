@@ -21,11 +21,11 @@ const NON_DATA_ENDINGS: &[&str] = &[".md", ".txt", ".json"];
 /// ending in `.csv` or `.csv.gz` is [`Format::Csv`]. For a folder, in this order: a `.npy`
 /// file named `*image*` is [`Format::Npy`]; an IDX images file (`*images-idx3*`) is
 /// [`Format::Idx`]; a `*Images*.csv[.gz]` file is the Arabic characters' [`Format::Csv`]; a
-/// folder holding one CSV file and nothing else but notes is that file's [`Format::Csv`] (see
-/// [`single_csv_file`]); WAV files up to two levels down are [`Format::Audio`]; sub-folders
-/// holding PNG or JPEG files (directly or under `train/`) are [`Format::Images`]. A path that does not exist but whose
-/// parent holds IDX files starting with its name is [`Format::Idx`] (see
-/// [`load_idx`](super::load_idx)).
+/// folder holding one CSV file and nothing else but notes (`.md`, `.txt`, `.json`) is that
+/// file's [`Format::Csv`]; WAV files up to two levels down are [`Format::Audio`]; sub-folders
+/// holding PNG or JPEG files (directly or under `train/`) are [`Format::Images`]. A path that
+/// does not exist but whose parent holds IDX files starting with its name is [`Format::Idx`]
+/// (see [`load_idx`](super::load_idx)).
 ///
 /// # Errors
 ///
